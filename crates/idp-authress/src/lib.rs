@@ -1,0 +1,1 @@
+//! Authress SSO connections API SDK with locally signed service-client tokens.

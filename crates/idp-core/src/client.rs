@@ -1,0 +1,629 @@
+//! The client and the one request pipeline: build → authenticate → send → classify → retry → decode.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::auth::{AuthContext, Credentials, NoAuth};
+use crate::error::{ApiError, Error, ErrorKind, Result};
+use crate::operation::Operation;
+use crate::provider::Provider;
+use crate::ratelimit::RateLimit;
+use crate::retry::{Clock, Outcome, RetryDecision, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
+use crate::transport::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest, HttpResponse, ReqwestTransport, Transport,
+    TransportError,
+};
+use crate::urls::BaseUrl;
+
+/// Default per-request timeout (the whole exchange, body included).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a success response carried besides its body.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The provider's request id.
+    pub request_id: Option<String>,
+    /// The provider's rate-limit state.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A decoded value with the response's metadata.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The decoded body.
+    pub value: T,
+    /// Status, headers, request id and rate limits.
+    pub meta: ResponseMeta,
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Overrides the client's per-request timeout.
+    pub timeout: Option<Duration>,
+    /// Overrides the client's retry policy.
+    pub retry: Option<RetryPolicy>,
+}
+
+struct Inner {
+    base_url: BaseUrl,
+    transport: Arc<dyn Transport>,
+    credentials: Arc<dyn Credentials>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    user_agent: HeaderValue,
+    sleeper: Arc<dyn Sleeper>,
+    clock: Arc<dyn Clock>,
+}
+
+/// A client for one provider: base URL, transport, credentials, retry policy, timeouts.
+/// Cheap to clone (an `Arc` inside); share one per process or per tenant.
+pub struct Client<P> {
+    inner: Arc<Inner>,
+    _provider: PhantomData<fn() -> P>,
+}
+
+impl<P> Clone for Client<P> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: Arc::clone(&self.inner),
+            _provider: PhantomData,
+        }
+    }
+}
+
+impl<P: Provider> fmt::Debug for Client<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &P::NAME)
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Provider crates wrap it with their own auth options.
+pub struct ClientBuilder<P> {
+    base_url: Option<String>,
+    credentials: Option<Arc<dyn Credentials>>,
+    transport: Option<Arc<dyn Transport>>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    max_response_bytes: usize,
+    user_agent_suffix: Option<String>,
+    sleeper: Arc<dyn Sleeper>,
+    clock: Arc<dyn Clock>,
+    _provider: PhantomData<fn() -> P>,
+}
+
+impl<P: Provider> fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("provider", &P::NAME)
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider> Default for ClientBuilder<P> {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            credentials: None,
+            transport: None,
+            retry: RetryPolicy::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent_suffix: None,
+            sleeper: Arc::new(TokioSleeper),
+            clock: Arc::new(SystemClock),
+            _provider: PhantomData,
+        }
+    }
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    /// A builder with the defaults: reqwest transport, default retry policy, 30 s timeout.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The API base URL (normalized by [`BaseUrl::parse`] at `build`).
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The credentials.
+    #[must_use]
+    pub fn credentials(mut self, credentials: Arc<dyn Credentials>) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// A custom transport (the default is [`ReqwestTransport`]).
+    #[must_use]
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The retry policy.
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The per-request timeout (`None` for no timeout).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout of the default transport.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The response size cap of the default transport.
+    #[must_use]
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Text appended to the `User-Agent` (your application's name and version).
+    #[must_use]
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// The sleeper used between retries (tests inject one that records instead of waiting).
+    #[must_use]
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
+
+    /// The clock used for token expiry and rate-limit resets.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this builder will give the client.
+    pub fn clock_ref(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`] for a missing or invalid base URL or user-agent suffix;
+    /// [`ErrorKind::Transport`] when the default transport cannot be built.
+    pub fn build(self) -> Result<Client<P>> {
+        let raw = self
+            .base_url
+            .ok_or_else(|| Error::invalid_input(format!("{}: a base URL is required", P::NAME)))?;
+        let base_url = BaseUrl::parse(&raw)?;
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::with_options(
+                self.connect_timeout,
+                self.max_response_bytes,
+            )?),
+        };
+        let mut ua = format!("{} rust/{}", P::USER_AGENT, env!("IDP_RUSTC_VERSION"));
+        if let Some(suffix) = self.user_agent_suffix.filter(|s| !s.trim().is_empty()) {
+            ua.push(' ');
+            ua.push_str(suffix.trim());
+        }
+        let user_agent = HeaderValue::try_from(ua)
+            .map_err(|_| Error::invalid_input("the user-agent suffix contains characters not allowed in a header"))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_url,
+                transport,
+                credentials: self.credentials.unwrap_or_else(|| Arc::new(NoAuth)),
+                retry: self.retry,
+                timeout: self.timeout,
+                user_agent,
+                sleeper: self.sleeper,
+                clock: self.clock,
+            }),
+            _provider: PhantomData,
+        })
+    }
+}
+
+/// The parts of a request that are rebuilt for every attempt.
+struct Prepared {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Prepared {
+    fn request(&self) -> Result<HttpRequest> {
+        let mut req = http::Request::new(self.body.clone());
+        *req.method_mut() = self.method.clone();
+        *req.uri_mut() = self.uri.clone();
+        *req.headers_mut() = self.headers.clone();
+        Ok(req)
+    }
+}
+
+fn transport_error(err: TransportError, attempts: u32) -> Error {
+    let kind = match err {
+        TransportError::Timeout => ErrorKind::Timeout,
+        TransportError::BodyTooLarge { .. } | TransportError::Redirect { .. } => ErrorKind::InvalidResponse,
+        _ => ErrorKind::Transport,
+    };
+    Error::new(kind, err.to_string()).with_source(err).with_attempts(attempts)
+}
+
+/// Decodes a JSON body into `T`; an empty body decodes as `null`. The error names the type and the
+/// JSON path, and is truncated so it cannot carry a whole body.
+///
+/// # Errors
+/// [`ErrorKind::Decode`].
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        decode_error::<T>(&path, &e.into_inner())
+    })?;
+    de.end().map_err(|e| decode_error::<T>(".", &e))?;
+    Ok(value)
+}
+
+fn decode_error<T>(path: &str, err: &serde_json::Error) -> Error {
+    let mut detail = err.to_string();
+    if detail.len() > 200 {
+        let cut = (0..=200).rev().find(|i| detail.is_char_boundary(*i)).unwrap_or(0);
+        detail.truncate(cut);
+        detail.push('…');
+    }
+    Error::decode(format!(
+        "the response does not match {} (at `{path}`: {detail})",
+        std::any::type_name::<T>()
+    ))
+}
+
+impl<P: Provider> Client<P> {
+    /// A builder.
+    pub fn builder() -> ClientBuilder<P> {
+        ClientBuilder::new()
+    }
+
+    /// The normalized base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base_url
+    }
+
+    /// The client's retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The client's clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Wraps an operation into a [`Call`] with per-call options.
+    pub fn call<O: Operation<Provider = P>>(&self, op: O) -> Call<P, O> {
+        Call {
+            client: self.clone(),
+            op,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Executes an operation and decodes its output.
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn execute<O: Operation<Provider = P>>(&self, op: &O) -> Result<O::Output> {
+        self.execute_with(op, &CallOptions::default())
+            .await
+            .map(|r| r.value)
+    }
+
+    /// Executes an operation with per-call options and returns the output with response metadata.
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn execute_with<O: Operation<Provider = P>>(
+        &self,
+        op: &O,
+        options: &CallOptions,
+    ) -> Result<Response<O::Output>> {
+        let (meta, body) = self.send_operation(op, options).await?;
+        let value = decode_json::<O::Output>(&body).map_err(|e| e.with_operation(O::ID))?;
+        Ok(Response { value, meta })
+    }
+
+    fn prepare<O: Operation<Provider = P>>(&self, op: &O) -> Result<Prepared> {
+        let path = op.path()?;
+        let query = op.query();
+        let body = op.body()?;
+        let uri_text = self.inner.base_url.join(&path, &query);
+        let uri = Uri::try_from(uri_text.as_str())
+            .map_err(|_| Error::invalid_input("the request URI is invalid"))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static(P::ACCEPT));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        let bytes = match body {
+            Some(b) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(b.content_type()));
+                b.bytes().clone()
+            }
+            None => Bytes::new(),
+        };
+        Ok(Prepared {
+            method: op.method(),
+            uri,
+            headers,
+            body: bytes,
+        })
+    }
+
+    /// Runs the pipeline for one operation and returns the success response's metadata and body.
+    async fn send_operation<O: Operation<Provider = P>>(
+        &self,
+        op: &O,
+        options: &CallOptions,
+    ) -> Result<(ResponseMeta, Bytes)> {
+        let prepared = self.prepare(op).map_err(|e| e.with_operation(O::ID))?;
+        let span = tracing::info_span!(
+            "idp.call",
+            provider = P::NAME,
+            operation = O::ID,
+            method = %prepared.method,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.run(&prepared, op.idempotent(), options)
+            .instrument(span)
+            .await
+            .map_err(|e| e.with_operation(O::ID))
+    }
+
+    async fn run(&self, prepared: &Prepared, idempotent: bool, options: &CallOptions) -> Result<(ResponseMeta, Bytes)> {
+        let inner = &*self.inner;
+        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let timeout = options.timeout.or(inner.timeout);
+        let span = tracing::Span::current();
+        let mut retries = 0u32;
+        let mut attempts = 0u32;
+        let mut auth_retried = false;
+        let mut first_request_id: Option<String> = None;
+        loop {
+            attempts += 1;
+            span.record("attempts", attempts);
+            let mut request = prepared.request()?;
+            if retries > 0 {
+                P::retry_headers(request.headers_mut(), first_request_id.as_deref(), retries);
+            }
+            let cx = AuthContext::new(&*inner.transport, &*inner.clock, timeout, &inner.user_agent);
+            let stamp = inner.credentials.authorize(&mut request, &cx).await?;
+            let sent = inner.transport.send(request);
+            let result = match timeout {
+                Some(t) => tokio::time::timeout(t, sent)
+                    .await
+                    .unwrap_or(Err(TransportError::Timeout)),
+                None => sent.await,
+            };
+            let response = match result {
+                Ok(response) => response,
+                Err(err) => {
+                    let decision = policy.decide(retries, idempotent, Outcome::Transport(&err), None, fastrand::f64());
+                    match decision {
+                        RetryDecision::RetryAfter(delay) => {
+                            tracing::debug!(attempt = attempts, delay_ms = delay.as_millis() as u64, error = %err, "retrying after a transport error");
+                            inner.sleeper.sleep(delay).await;
+                            retries += 1;
+                            continue;
+                        }
+                        RetryDecision::Exhausted if retries > 0 => {
+                            return Err(transport_error(err, attempts).with_kind(ErrorKind::RetriesExhausted));
+                        }
+                        _ => return Err(transport_error(err, attempts)),
+                    }
+                }
+            };
+            inner.credentials.on_response(&response);
+            let status = response.status();
+            let now = inner.clock.now();
+            let request_id = P::request_id(response.headers());
+            span.record("status", status.as_u16());
+            if let Some(id) = &request_id {
+                span.record("request_id", id.as_str());
+            }
+            if status.is_success() {
+                let rate_limit = P::rate_limit(response.headers(), now);
+                let (parts, body) = response.into_parts();
+                return Ok((
+                    ResponseMeta {
+                        status,
+                        headers: parts.headers,
+                        request_id,
+                        rate_limit,
+                    },
+                    body,
+                ));
+            }
+            if status == StatusCode::UNAUTHORIZED && !auth_retried && inner.credentials.on_unauthorized(stamp, &response) {
+                tracing::debug!(attempt = attempts, "401: retrying once with refreshed credentials");
+                auth_retried = true;
+                continue;
+            }
+            let api = self.api_error(&response, request_id, now);
+            if first_request_id.is_none() {
+                first_request_id.clone_from(&api.request_id);
+            }
+            let decision = policy.decide(retries, idempotent, Outcome::Status(status), api.retry_after, fastrand::f64());
+            match decision {
+                RetryDecision::RetryAfter(delay) => {
+                    tracing::debug!(attempt = attempts, status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                    inner.sleeper.sleep(delay).await;
+                    retries += 1;
+                }
+                RetryDecision::Exhausted if retries > 0 => {
+                    return Err(Error::api(ErrorKind::RetriesExhausted, api).with_attempts(attempts));
+                }
+                _ => {
+                    let kind = if status == StatusCode::UNAUTHORIZED {
+                        ErrorKind::Auth
+                    } else {
+                        ErrorKind::Api
+                    };
+                    return Err(Error::api(kind, api).with_attempts(attempts));
+                }
+            }
+        }
+    }
+
+    fn api_error(&self, response: &HttpResponse, request_id: Option<String>, now: SystemTime) -> ApiError {
+        let headers = response.headers();
+        ApiError {
+            status: response.status(),
+            body: P::parse_error(response.status(), headers, response.body()),
+            request_id,
+            rate_limit: P::rate_limit(headers, now),
+            retry_after: P::retry_hint(headers, now),
+            raw_body: response.body().clone(),
+        }
+    }
+
+    /// Runs an operation and returns the raw success body with its metadata (for pagination and
+    /// for callers who decode into their own types).
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn execute_raw<O: Operation<Provider = P>>(
+        &self,
+        op: &O,
+        options: &CallOptions,
+    ) -> Result<(ResponseMeta, Bytes)> {
+        self.send_operation(op, options).await
+    }
+
+    /// Executes an operation but decodes into a caller-chosen type (e.g. a custom profile type).
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn execute_as<O: Operation<Provider = P>, T: DeserializeOwned>(&self, op: &O) -> Result<T> {
+        let (_, body) = self.send_operation(op, &CallOptions::default()).await?;
+        decode_json::<T>(&body).map_err(|e| e.with_operation(O::ID))
+    }
+}
+
+/// An operation bound to a client, with per-call options; `send` executes it.
+#[must_use = "a call does nothing until it is sent"]
+pub struct Call<P: Provider, O: Operation<Provider = P>> {
+    client: Client<P>,
+    op: O,
+    options: CallOptions,
+}
+
+impl<P: Provider, O: Operation<Provider = P>> fmt::Debug for Call<P, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &self.op)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
+    /// Binds `op` to `client`.
+    pub fn new(client: Client<P>, op: O) -> Self {
+        client.call(op)
+    }
+
+    /// The operation.
+    pub fn operation(&self) -> &O {
+        &self.op
+    }
+
+    /// Changes the operation (provider crates build their setters on it).
+    pub fn map_operation(mut self, f: impl FnOnce(O) -> O) -> Self {
+        self.op = f(self.op);
+        self
+    }
+
+    /// Overrides the timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the retry policy for this call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// The client, operation and options.
+    pub fn into_parts(self) -> (Client<P>, O, CallOptions) {
+        (self.client, self.op, self.options)
+    }
+
+    /// Sends the call and decodes the output.
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn send(self) -> Result<O::Output> {
+        self.client
+            .execute_with(&self.op, &self.options)
+            .await
+            .map(|r| r.value)
+    }
+
+    /// Sends the call and returns the output with the response metadata (status, headers,
+    /// request id, rate limits).
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn send_with_meta(self) -> Result<Response<O::Output>> {
+        self.client.execute_with(&self.op, &self.options).await
+    }
+}

@@ -1,0 +1,420 @@
+//! Pagination: [`Paginated`] operations and the lazy [`Pager`] over them.
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::StreamExt;
+use url::Url;
+
+use crate::client::{Call, CallOptions, Client, ResponseMeta, decode_json};
+use crate::error::{Error, Result};
+use crate::operation::Operation;
+use crate::provider::Provider;
+
+/// Where the next page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextPage {
+    cursor: String,
+    link: Option<Url>,
+}
+
+impl NextPage {
+    /// The next page is the same operation with this cursor.
+    pub fn cursor(cursor: impl Into<String>) -> Self {
+        NextPage {
+            cursor: cursor.into(),
+            link: None,
+        }
+    }
+
+    /// The server gave a next link; `cursor` is the cursor it carries. The pager refuses the link
+    /// (and sends nothing) unless it has the client's origin.
+    pub fn link(link: Url, cursor: impl Into<String>) -> Self {
+        NextPage {
+            cursor: cursor.into(),
+            link: Some(link),
+        }
+    }
+
+    /// The cursor.
+    pub fn as_cursor(&self) -> &str {
+        &self.cursor
+    }
+}
+
+/// An operation that returns one page of a list and knows how to ask for the next.
+pub trait Paginated: Operation + Clone + 'static {
+    /// One item of the list.
+    type Item: Send + 'static;
+
+    /// The items of a page.
+    fn into_items(output: Self::Output) -> Vec<Self::Item>;
+
+    /// Where the next page is, or `None` on the last page.
+    fn next_page(&self, meta: &ResponseMeta, output: &Self::Output) -> Option<NextPage>;
+
+    /// The same operation, asking for the page at `cursor`.
+    fn with_cursor(&self, cursor: &str) -> Self;
+}
+
+/// One page of items.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items (cut short when `max_items` was reached).
+    pub items: Vec<T>,
+    /// The response's metadata.
+    pub meta: ResponseMeta,
+    /// The cursor of the next page, `None` on the last page. Pass it to [`Pager::resume_from`]
+    /// to continue later.
+    pub next_cursor: Option<String>,
+}
+
+/// Walks the pages of a [`Paginated`] operation lazily: nothing is sent before the first poll, one
+/// page is held at a time, and it stops at the last page, at `max_items`, on a repeated cursor
+/// (with an error) or on a next link to another origin (with an error, without sending anything).
+#[must_use = "a pager does nothing until polled"]
+pub struct Pager<P: Provider, O: Paginated<Provider = P>> {
+    client: Client<P>,
+    op: O,
+    options: CallOptions,
+    next_cursor: Option<String>,
+    seen: HashSet<String>,
+    done: bool,
+    max_items: Option<usize>,
+    yielded: usize,
+}
+
+impl<P: Provider, O: Paginated<Provider = P>> fmt::Debug for Pager<P, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pager")
+            .field("operation", &self.op)
+            .field("next_cursor", &self.next_cursor)
+            .field("done", &self.done)
+            .field("max_items", &self.max_items)
+            .field("yielded", &self.yielded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider, O: Paginated<Provider = P>> From<Call<P, O>> for Pager<P, O> {
+    fn from(call: Call<P, O>) -> Self {
+        let (client, op, options) = call.into_parts();
+        Pager::new(client, op, options)
+    }
+}
+
+impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
+    /// A pager starting at `op`'s page.
+    pub fn new(client: Client<P>, op: O, options: CallOptions) -> Self {
+        Pager {
+            client,
+            op,
+            options,
+            next_cursor: None,
+            seen: HashSet::new(),
+            done: false,
+            max_items: None,
+            yielded: 0,
+        }
+    }
+
+    /// Stops after `n` items, without fetching further pages.
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Starts from a cursor saved from [`Page::next_cursor`] or [`Pager::cursor`].
+    pub fn resume_from(mut self, cursor: impl Into<String>) -> Self {
+        self.next_cursor = Some(cursor.into());
+        self
+    }
+
+    /// The cursor of the next page to fetch: save it to resume later. `None` before a cursor is
+    /// known or when the list is finished.
+    pub fn cursor(&self) -> Option<&str> {
+        if self.done {
+            None
+        } else {
+            self.next_cursor.as_deref()
+        }
+    }
+
+    /// True when no page is left.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Fetches the next page; `None` when the list is finished.
+    pub async fn next_page(&mut self) -> Option<Result<Page<O::Item>>> {
+        if self.done {
+            return None;
+        }
+        if self.max_items.is_some_and(|max| self.yielded >= max) {
+            self.done = true;
+            return None;
+        }
+        let op = match &self.next_cursor {
+            Some(cursor) => self.op.with_cursor(cursor),
+            None => self.op.clone(),
+        };
+        let result = self.fetch(&op).await;
+        if result.is_err() {
+            self.done = true;
+        }
+        Some(result)
+    }
+
+    async fn fetch(&mut self, op: &O) -> Result<Page<O::Item>> {
+        let (meta, body) = self.client.execute_raw(op, &self.options).await?;
+        let output = decode_json::<O::Output>(&body).map_err(|e| e.with_operation(O::ID))?;
+        let next = op.next_page(&meta, &output);
+        let mut items = O::into_items(output);
+        let next_cursor = match next {
+            Some(next) if !next.cursor.is_empty() => {
+                if let Some(link) = &next.link {
+                    if !self.client.base_url().same_origin(link) {
+                        return Err(Error::invalid_response(format!(
+                            "the next-page link points to another origin ({}); it was not followed",
+                            link.origin().ascii_serialization()
+                        ))
+                        .with_operation(O::ID));
+                    }
+                }
+                if !self.seen.insert(next.cursor.clone()) {
+                    return Err(Error::invalid_response(
+                        "the server repeated a pagination cursor; stopping instead of looping",
+                    )
+                    .with_operation(O::ID));
+                }
+                Some(next.cursor)
+            }
+            _ => None,
+        };
+        if let Some(max) = self.max_items {
+            let left = max.saturating_sub(self.yielded);
+            items.truncate(left);
+        }
+        self.yielded += items.len();
+        self.done = next_cursor.is_none() || self.max_items.is_some_and(|max| self.yielded >= max);
+        self.next_cursor.clone_from(&next_cursor);
+        Ok(Page {
+            items,
+            meta,
+            next_cursor,
+        })
+    }
+
+    /// A stream of pages.
+    pub fn pages(self) -> PageStream<O::Item> {
+        let stream = futures_util::stream::unfold(self, |mut pager| async move {
+            pager.next_page().await.map(|page| (page, pager))
+        });
+        PageStream {
+            inner: Box::pin(stream),
+        }
+    }
+
+    /// A stream of items, fetching pages as they are needed.
+    pub fn items(self) -> ItemStream<O::Item> {
+        let state = (self, VecDeque::new());
+        let stream = futures_util::stream::unfold(state, |(mut pager, mut buf)| async move {
+            loop {
+                if let Some(item) = buf.pop_front() {
+                    return Some((Ok(item), (pager, buf)));
+                }
+                match pager.next_page().await? {
+                    Ok(page) => buf.extend(page.items),
+                    Err(e) => return Some((Err(e), (pager, buf))),
+                }
+            }
+        });
+        ItemStream {
+            inner: Box::pin(stream),
+        }
+    }
+
+    /// Fetches every remaining item into a `Vec`.
+    ///
+    /// # Errors
+    /// The first error of any page.
+    pub async fn collect_all(self) -> Result<Vec<O::Item>> {
+        self.items().collect_all().await
+    }
+}
+
+type Boxed<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
+
+/// A lazy stream of items (`futures::Stream<Item = Result<T>>`), with inherent `try_next` and
+/// `collect_all` so no trait import is needed.
+#[must_use = "streams do nothing unless polled"]
+pub struct ItemStream<T> {
+    inner: Boxed<T>,
+}
+
+impl<T> fmt::Debug for ItemStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream").finish_non_exhaustive()
+    }
+}
+
+impl<T> ItemStream<T> {
+    /// The next item, `Ok(None)` at the end.
+    ///
+    /// # Errors
+    /// The error of the page that failed; the stream ends after it.
+    pub async fn try_next(&mut self) -> Result<Option<T>> {
+        self.inner.next().await.transpose()
+    }
+
+    /// Every remaining item.
+    ///
+    /// # Errors
+    /// The first error.
+    pub async fn collect_all(mut self) -> Result<Vec<T>> {
+        let mut all = Vec::new();
+        while let Some(item) = self.try_next().await? {
+            all.push(item);
+        }
+        Ok(all)
+    }
+}
+
+impl<T> Stream for ItemStream<T> {
+    type Item = Result<T>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// A lazy stream of pages.
+#[must_use = "streams do nothing unless polled"]
+pub struct PageStream<T> {
+    inner: Boxed<Page<T>>,
+}
+
+impl<T> fmt::Debug for PageStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream").finish_non_exhaustive()
+    }
+}
+
+impl<T> PageStream<T> {
+    /// The next page, `Ok(None)` at the end.
+    ///
+    /// # Errors
+    /// The error of the page that failed; the stream ends after it.
+    pub async fn try_next(&mut self) -> Result<Option<Page<T>>> {
+        self.inner.next().await.transpose()
+    }
+}
+
+impl<T> Stream for PageStream<T> {
+    type Item = Result<Page<T>>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<P: Provider, O: Paginated<Provider = P>> Call<P, O> {
+    /// A pager over this call's pages.
+    pub fn pager(self) -> Pager<P, O> {
+        Pager::from(self)
+    }
+
+    /// A lazy stream of every item of every page.
+    pub fn items(self) -> ItemStream<O::Item> {
+        self.pager().items()
+    }
+
+    /// A lazy stream of pages.
+    pub fn pages(self) -> PageStream<O::Item> {
+        self.pager().pages()
+    }
+}
+
+/// Parses an RFC 8288 `Link` header (possibly several header lines, several links per line) and
+/// returns the target of the first link with `rel="next"`, resolved against `base`.
+///
+/// ```
+/// let h = r#"<https://x.okta.com/api/v1/apps/a/users?limit=2>; rel="self", <https://x.okta.com/api/v1/apps/a/users?after=u2&limit=2>; rel="next""#;
+/// let next = idp_core::pagination::next_link([h], None).unwrap();
+/// assert_eq!(next.query(), Some("after=u2&limit=2"));
+/// ```
+pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>, base: Option<&Url>) -> Option<Url> {
+    for value in values {
+        let mut rest = value;
+        while let Some(start) = rest.find('<') {
+            let after_start = &rest[start + 1..];
+            let end = after_start.find('>')?;
+            let target = &after_start[..end];
+            let tail = &after_start[end + 1..];
+            let params_end = tail.find(",").map_or(tail.len(), |comma| {
+                // A comma inside the params would be unusual; the next link starts at the next '<'.
+                tail[comma..].find('<').map_or(tail.len(), |lt| comma + lt)
+            });
+            let params = &tail[..params_end];
+            let is_next = params.split(';').any(|p| {
+                let p = p.trim();
+                let Some((key, val)) = p.split_once('=') else {
+                    return false;
+                };
+                key.trim().eq_ignore_ascii_case("rel")
+                    && val
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+            });
+            if is_next {
+                let parsed = match base {
+                    Some(b) => b.join(target).ok(),
+                    None => Url::parse(target).ok(),
+                };
+                if parsed.is_some() {
+                    return parsed;
+                }
+            }
+            rest = &tail[params_end..];
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_header_finds_next_across_lines_and_orders() {
+        let lines = [
+            r#"<https://a.okta.com/api/v1/x?limit=2>; rel="self""#,
+            r#"<https://a.okta.com/api/v1/x?after=abc&limit=2>; rel="next""#,
+        ];
+        let next = next_link(lines, None);
+        assert_eq!(next.map(|u| u.to_string()).as_deref(), Some("https://a.okta.com/api/v1/x?after=abc&limit=2"));
+        let one = r#"<https://a/x?after=1>; rel=next, <https://a/x>; rel="self""#;
+        assert_eq!(next_link([one], None).map(|u| u.to_string()).as_deref(), Some("https://a/x?after=1"));
+        let reversed = r#"<https://a/x>; rel="self", <https://a/x?after=2>;rel="next""#;
+        assert_eq!(next_link([reversed], None).map(|u| u.to_string()).as_deref(), Some("https://a/x?after=2"));
+    }
+
+    #[test]
+    fn link_header_without_next_or_garbage_is_none() {
+        assert_eq!(next_link([r#"<https://a/x>; rel="self""#], None), None);
+        for junk in ["", "<", ">", "<<>>", "rel=next", "<not a url>; rel=next", "\u{0}<\u{ffff}>;rel=\"next"] {
+            assert_eq!(next_link([junk], None), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn relative_next_link_resolves_against_base() {
+        let base = Url::parse("https://a.okta.com/api/v1/x").ok();
+        let next = next_link([r#"</api/v1/x?after=9>; rel="next""#], base.as_ref());
+        assert_eq!(next.map(|u| u.to_string()).as_deref(), Some("https://a.okta.com/api/v1/x?after=9"));
+    }
+}

@@ -1,0 +1,42 @@
+//! What a provider crate tells the pipeline: its name, how its errors, request ids, rate limits and
+//! retry hints look.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+
+use crate::error::ErrorBody;
+use crate::ratelimit::RateLimit;
+
+/// The hooks of one provider. Implemented by a zero-sized marker type in each provider crate, so an
+/// operation of one provider cannot be sent with another provider's client.
+pub trait Provider: Send + Sync + fmt::Debug + 'static {
+    /// The provider's name in spans and logs (`okta`, `authress`, `kinde`).
+    const NAME: &'static str;
+    /// The product part of the `User-Agent` (`idp-okta/0.1.0`).
+    const USER_AGENT: &'static str;
+    /// The `Accept` header of every API request.
+    const ACCEPT: &'static str = "application/json";
+
+    /// Parses an error body. It must accept anything (HTML, truncated JSON, nothing) without panicking.
+    fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorBody;
+
+    /// The request id of a response, if the provider sends one.
+    fn request_id(headers: &HeaderMap) -> Option<String>;
+
+    /// The rate-limit state of a response, if the provider sends one.
+    fn rate_limit(_headers: &HeaderMap, _now: SystemTime) -> Option<RateLimit> {
+        None
+    }
+
+    /// How long the server asked the client to wait before retrying. Defaults to
+    /// [`crate::retry::server_hint`].
+    fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+        crate::retry::server_hint(headers, now)
+    }
+
+    /// Adds provider headers to a retried request. `first_request_id` is the request id of the
+    /// first failed attempt, `retry_count` counts from 1.
+    fn retry_headers(_headers: &mut HeaderMap, _first_request_id: Option<&str>, _retry_count: u32) {}
+}

@@ -1,0 +1,155 @@
+//! The `define_request!` macro: a provider's `Request<O>` type, written once here.
+
+/// Defines `pub struct Request<O>` in a provider crate: an operation bound to that provider's
+/// client, with `send`, `send_with_meta`, per-call `timeout` / `retry_policy`, and for paginated
+/// operations `items`, `pages`, `pager` and `collect_all`. Provider crates add each operation's
+/// parameter setters as inherent methods on `Request<TheOperation>`.
+#[macro_export]
+macro_rules! define_request {
+    ($provider:ty) => {
+        /// An operation bound to the client, ready to send.
+        ///
+        /// Set optional parameters with its methods, then `.send().await` — or, for lists,
+        /// `.items()` / `.pages()` / `.pager()`.
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct Request<O: $crate::Operation<Provider = $provider>>($crate::Call<$provider, O>);
+
+        impl<O: $crate::Operation<Provider = $provider>> ::std::fmt::Debug for Request<O> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl<O: $crate::Operation<Provider = $provider>> Request<O> {
+            #[allow(dead_code)]
+            pub(crate) fn new(client: $crate::Client<$provider>, op: O) -> Self {
+                Request(client.call(op))
+            }
+
+            #[allow(dead_code)]
+            pub(crate) fn map(self, f: impl FnOnce(O) -> O) -> Self {
+                Request(self.0.map_operation(f))
+            }
+
+            /// The operation this request will send (its parameters, as data).
+            pub fn operation(&self) -> &O {
+                self.0.operation()
+            }
+
+            /// Overrides the client's timeout for this call.
+            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+                Request(self.0.timeout(timeout))
+            }
+
+            /// Overrides the client's retry policy for this call
+            /// (`RetryPolicy::none()` makes exactly one attempt).
+            pub fn retry_policy(self, policy: $crate::RetryPolicy) -> Self {
+                Request(self.0.retry_policy(policy))
+            }
+
+            /// The underlying core call.
+            pub fn into_call(self) -> $crate::Call<$provider, O> {
+                self.0
+            }
+
+            /// Sends the request and decodes the response.
+            ///
+            /// # Errors
+            /// An [`idp_core::Error`]($crate::Error) naming the operation: `InvalidInput` before
+            /// sending, `Api` / `Auth` for error statuses, `Transport`, `Timeout`, `Decode`,
+            /// `RetriesExhausted`.
+            pub async fn send(self) -> $crate::Result<O::Output> {
+                self.0.send().await
+            }
+
+            /// Sends the request and returns the decoded response with its metadata
+            /// (status, headers, request id, rate limits).
+            ///
+            /// # Errors
+            /// As [`Request::send`].
+            pub async fn send_with_meta(self) -> $crate::Result<$crate::Response<O::Output>> {
+                self.0.send_with_meta().await
+            }
+        }
+
+        impl<O: $crate::Paginated<Provider = $provider>> Request<O> {
+            /// A pager over the pages (resumable through its cursor).
+            pub fn pager(self) -> $crate::Pager<$provider, O> {
+                self.0.pager()
+            }
+
+            /// A lazy stream of every item; pages are fetched as the stream is polled.
+            pub fn items(self) -> $crate::ItemStream<O::Item> {
+                self.0.items()
+            }
+
+            /// A lazy stream of pages.
+            pub fn pages(self) -> $crate::PageStream<O::Item> {
+                self.0.pages()
+            }
+
+            /// Fetches every item into a `Vec`.
+            ///
+            /// # Errors
+            /// The first error of any page.
+            pub async fn collect_all(self) -> $crate::Result<::std::vec::Vec<O::Item>> {
+                self.0.pager().collect_all().await
+            }
+        }
+    };
+}
+
+/// Expands, inside a provider's `impl ClientBuilder { … }`, to the settings every provider's
+/// builder shares, forwarded to the `idp_core::ClientBuilder` held in the named field.
+#[macro_export]
+macro_rules! forward_builder_settings {
+    ($field:ident) => {
+        /// A custom transport (the default is a pooled reqwest client with rustls).
+        pub fn transport(mut self, transport: ::std::sync::Arc<dyn $crate::Transport>) -> Self {
+            self.$field = self.$field.transport(transport);
+            self
+        }
+
+        /// The retry policy (default: 3 retries, 0.5 s base, 20 s cap, server hints up to 60 s).
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.$field = self.$field.retry_policy(policy);
+            self
+        }
+
+        /// The per-request timeout (default 30 s; `None` disables it).
+        pub fn timeout(mut self, timeout: ::std::option::Option<::std::time::Duration>) -> Self {
+            self.$field = self.$field.timeout(timeout);
+            self
+        }
+
+        /// The connect timeout of the default transport (default 10 s).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.$field = self.$field.connect_timeout(timeout);
+            self
+        }
+
+        /// The response size cap of the default transport (default 32 MiB).
+        pub fn max_response_bytes(mut self, limit: usize) -> Self {
+            self.$field = self.$field.max_response_bytes(limit);
+            self
+        }
+
+        /// Text appended to the `User-Agent` header (your application's name and version).
+        pub fn user_agent_suffix(mut self, suffix: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.$field = self.$field.user_agent_suffix(suffix);
+            self
+        }
+
+        /// The sleeper used between retries (tests inject one that records waits).
+        pub fn sleeper(mut self, sleeper: ::std::sync::Arc<dyn $crate::Sleeper>) -> Self {
+            self.$field = self.$field.sleeper(sleeper);
+            self
+        }
+
+        /// The clock used for token expiry and rate-limit resets.
+        pub fn clock(mut self, clock: ::std::sync::Arc<dyn $crate::Clock>) -> Self {
+            self.$field = self.$field.clock(clock);
+            self
+        }
+    };
+}

@@ -1,0 +1,190 @@
+//! Sending bytes: the [`Transport`] seam and its default reqwest implementation.
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::{Bytes, BytesMut};
+
+/// A request as the transport sees it: method, absolute URI, headers and a body of bytes.
+pub type HttpRequest = http::Request<Bytes>;
+/// A response as the transport returns it, with its whole body read.
+pub type HttpResponse = http::Response<Bytes>;
+
+/// Why a request failed below HTTP. It says whether the request may have reached the server,
+/// which decides whether a non-idempotent call may be retried.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// No connection could be made: nothing was sent, a retry is always safe.
+    #[error("could not connect: {0}")]
+    Connect(String),
+    /// The request or the connection timed out; the server may have processed it.
+    #[error("timed out")]
+    Timeout,
+    /// The connection failed after the request may have been sent (reset, closed mid-body…).
+    #[error("connection failed: {0}")]
+    Io(String),
+    /// The response body exceeded the configured size cap.
+    #[error("response body exceeds the cap of {limit} bytes")]
+    BodyTooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// The server answered with a redirect, which the SDK never follows.
+    #[error("the server answered with a redirect ({status}), which is not followed")]
+    Redirect {
+        /// The redirect status.
+        status: u16,
+    },
+    /// The request could not be built (invalid URI or header).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl TransportError {
+    /// True when the request certainly did not reach the server.
+    pub fn nothing_sent(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Connect(_) | TransportError::InvalidRequest(_)
+        )
+    }
+}
+
+/// Sends one HTTP request and returns the response with its body read. Nothing else: no retries,
+/// no authentication, no decoding. Implement it to plug in another HTTP stack.
+#[async_trait]
+pub trait Transport: Send + Sync + fmt::Debug + 'static {
+    /// Sends the request.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no response could be had.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// Default connect timeout of [`ReqwestTransport`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default cap on a response body: generous, but bounded.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The default transport: a shared `reqwest::Client` (connection pool, rustls with ring, HTTP/2),
+/// no redirects followed, a connect timeout and a cap on response sizes.
+#[derive(Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReqwestTransport")
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReqwestTransport {
+    /// A transport with the default connect timeout and size cap.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Transport`] if the TLS stack cannot be initialised.
+    pub fn new() -> crate::Result<Self> {
+        Self::with_options(DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES)
+    }
+
+    /// A transport with the given connect timeout and response size cap.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Transport`] if the TLS stack cannot be initialised.
+    pub fn with_options(connect_timeout: Duration, max_response_bytes: usize) -> crate::Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| {
+                crate::Error::new(crate::ErrorKind::Transport, "could not build the HTTP client")
+                    .with_source(e)
+            })?;
+        Ok(ReqwestTransport {
+            client,
+            max_response_bytes,
+        })
+    }
+
+    /// Wraps an existing `reqwest::Client` (its redirect policy should be `none`).
+    pub fn from_client(client: reqwest::Client, max_response_bytes: usize) -> Self {
+        ReqwestTransport {
+            client,
+            max_response_bytes,
+        }
+    }
+}
+
+fn classify(err: &reqwest::Error) -> TransportError {
+    if err.is_timeout() {
+        TransportError::Timeout
+    } else if err.is_connect() {
+        TransportError::Connect(describe(err))
+    } else if err.is_builder() {
+        TransportError::InvalidRequest(describe(err))
+    } else {
+        TransportError::Io(describe(err))
+    }
+}
+
+/// The error chain as text, without the URL (which reqwest includes and which may carry a query).
+fn describe(err: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    if parts.is_empty() {
+        "request failed".to_owned()
+    } else {
+        parts.join(": ")
+    }
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let request = reqwest::Request::try_from(request)
+            .map_err(|e| TransportError::InvalidRequest(describe(&e)))?;
+        let mut response = self.client.execute(request).await.map_err(|e| classify(&e))?;
+        let status = response.status();
+        if status.is_redirection() {
+            return Err(TransportError::Redirect {
+                status: status.as_u16(),
+            });
+        }
+        if let Some(len) = response.content_length() {
+            if len > self.max_response_bytes as u64 {
+                return Err(TransportError::BodyTooLarge {
+                    limit: self.max_response_bytes,
+                });
+            }
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
+            if body.len() + chunk.len() > self.max_response_bytes {
+                return Err(TransportError::BodyTooLarge {
+                    limit: self.max_response_bytes,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let mut builder = http::Response::builder()
+            .status(status)
+            .version(response.version());
+        if let Some(headers) = builder.headers_mut() {
+            *headers = std::mem::take(response.headers_mut());
+        }
+        builder
+            .body(body.freeze())
+            .map_err(|e| TransportError::Io(e.to_string()))
+    }
+}

@@ -1,0 +1,1 @@
+//! Kinde management API SDK: connections, with machine-to-machine tokens.

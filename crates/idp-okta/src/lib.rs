@@ -1,0 +1,1 @@
+//! Okta management API SDK: application connections, application users and hook keys.

@@ -1,0 +1,1 @@
+//! Stateful fake Okta, Authress and Kinde servers on loopback HTTP.

@@ -1,0 +1,2 @@
+//! A walk through the three providers.
+fn main() {}
