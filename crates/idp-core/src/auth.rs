@@ -101,7 +101,8 @@ pub trait Credentials: Send + Sync + fmt::Debug + 'static {
     ///
     /// # Errors
     /// [`ErrorKind::Auth`] when no credential can be had (a token request failed).
-    async fn authorize(&self, request: &mut HttpRequest, cx: &AuthContext<'_>) -> Result<AuthStamp>;
+    async fn authorize(&self, request: &mut HttpRequest, cx: &AuthContext<'_>)
+    -> Result<AuthStamp>;
 
     /// Called when the API answered 401 to a request authorized with `stamp`. Returns true when
     /// one more attempt may succeed (the credential was dropped and will be fetched again, or a
@@ -174,7 +175,11 @@ impl StaticToken {
 
 #[async_trait]
 impl Credentials for StaticToken {
-    async fn authorize(&self, request: &mut HttpRequest, _cx: &AuthContext<'_>) -> Result<AuthStamp> {
+    async fn authorize(
+        &self,
+        request: &mut HttpRequest,
+        _cx: &AuthContext<'_>,
+    ) -> Result<AuthStamp> {
         request
             .headers_mut()
             .insert(AUTHORIZATION, self.value.clone());
@@ -188,7 +193,11 @@ pub struct NoAuth;
 
 #[async_trait]
 impl Credentials for NoAuth {
-    async fn authorize(&self, _request: &mut HttpRequest, _cx: &AuthContext<'_>) -> Result<AuthStamp> {
+    async fn authorize(
+        &self,
+        _request: &mut HttpRequest,
+        _cx: &AuthContext<'_>,
+    ) -> Result<AuthStamp> {
         Ok(AuthStamp(0))
     }
 }
@@ -340,7 +349,9 @@ impl<S: TokenSource> CachedToken<S> {
         let guard = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         let cached = guard.as_ref()?;
         if let Some(exp) = cached.token.expires_at {
-            let lifetime = exp.duration_since(cached.obtained).unwrap_or(Duration::ZERO);
+            let lifetime = exp
+                .duration_since(cached.obtained)
+                .unwrap_or(Duration::ZERO);
             let margin = self.refresh_before.min(lifetime / 2);
             if now + margin >= exp {
                 return None;
@@ -375,7 +386,11 @@ impl<S: TokenSource> CachedToken<S> {
 
 #[async_trait]
 impl<S: TokenSource> Credentials for CachedToken<S> {
-    async fn authorize(&self, request: &mut HttpRequest, cx: &AuthContext<'_>) -> Result<AuthStamp> {
+    async fn authorize(
+        &self,
+        request: &mut HttpRequest,
+        cx: &AuthContext<'_>,
+    ) -> Result<AuthStamp> {
         let (token, stamp) = self.token(cx).await?;
         self.source.apply(&token, request)?;
         Ok(stamp)
@@ -466,9 +481,8 @@ pub mod oauth {
         if !response.status().is_success() {
             return Err(token_error(response));
         }
-        let body: TokenBody = serde_json::from_slice(response.body()).map_err(|_| {
-            Error::auth("the token endpoint answered without a valid access_token")
-        })?;
+        let body: TokenBody = serde_json::from_slice(response.body())
+            .map_err(|_| Error::auth("the token endpoint answered without a valid access_token"))?;
         let expires_in = body.expires_in.and_then(|v| match v {
             serde_json::Value::Number(n) => n.as_u64(),
             serde_json::Value::String(s) => s.trim().parse().ok(),
@@ -503,7 +517,11 @@ mod tests {
         let secret = SecretString::from("abc\r\nX-Evil: 1");
         let err = StaticToken::new("SSWS", &secret).err();
         assert_eq!(err.as_ref().map(Error::kind), Some(ErrorKind::InvalidInput));
-        assert!(!err.map(|e| e.to_string()).unwrap_or_default().contains("Evil"));
+        assert!(
+            !err.map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("Evil")
+        );
         let empty = StaticToken::bearer(&SecretString::from("  ")).err();
         assert_eq!(empty.map(|e| e.kind()), Some(ErrorKind::InvalidInput));
     }
@@ -519,7 +537,10 @@ mod tests {
         let err = oauth::parse_token_response(&resp, SystemTime::now()).err();
         let text = err.as_ref().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Auth));
-        assert!(text.contains("invalid_client") && text.contains("bad client"), "{text}");
+        assert!(
+            text.contains("invalid_client") && text.contains("bad client"),
+            "{text}"
+        );
         assert!(!text.contains("leak"));
     }
 
@@ -528,10 +549,15 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
         let resp = http::Response::builder()
             .status(200)
-            .body(Bytes::from_static(br#"{"access_token":"t","token_type":"DPoP","expires_in":"3600"}"#))
+            .body(Bytes::from_static(
+                br#"{"access_token":"t","token_type":"DPoP","expires_in":"3600"}"#,
+            ))
             .unwrap_or_default();
         let tok = oauth::parse_token_response(&resp, now).ok();
-        assert_eq!(tok.as_ref().and_then(AccessToken::expires_at), Some(now + Duration::from_secs(3600)));
+        assert_eq!(
+            tok.as_ref().and_then(AccessToken::expires_at),
+            Some(now + Duration::from_secs(3600))
+        );
         assert_eq!(tok.as_ref().map(AccessToken::token_type), Some("DPoP"));
     }
 }

@@ -16,10 +16,12 @@ use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::operation::Operation;
 use crate::provider::Provider;
 use crate::ratelimit::RateLimit;
-use crate::retry::{Clock, Outcome, RetryDecision, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
+use crate::retry::{
+    Clock, Outcome, RetryDecision, RetryPolicy, Sleeper, SystemClock, TokioSleeper,
+};
 use crate::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest, HttpResponse, ReqwestTransport, Transport,
-    TransportError,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest, HttpResponse,
+    ReqwestTransport, Transport, TransportError,
 };
 use crate::urls::BaseUrl;
 
@@ -247,8 +249,11 @@ impl<P: Provider> ClientBuilder<P> {
             ua.push(' ');
             ua.push_str(suffix.trim());
         }
-        let user_agent = HeaderValue::try_from(ua)
-            .map_err(|_| Error::invalid_input("the user-agent suffix contains characters not allowed in a header"))?;
+        let user_agent = HeaderValue::try_from(ua).map_err(|_| {
+            Error::invalid_input(
+                "the user-agent suffix contains characters not allowed in a header",
+            )
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 base_url,
@@ -286,10 +291,14 @@ impl Prepared {
 fn transport_error(err: TransportError, attempts: u32) -> Error {
     let kind = match err {
         TransportError::Timeout => ErrorKind::Timeout,
-        TransportError::BodyTooLarge { .. } | TransportError::Redirect { .. } => ErrorKind::InvalidResponse,
+        TransportError::BodyTooLarge { .. } | TransportError::Redirect { .. } => {
+            ErrorKind::InvalidResponse
+        }
         _ => ErrorKind::Transport,
     };
-    Error::new(kind, err.to_string()).with_source(err).with_attempts(attempts)
+    Error::new(kind, err.to_string())
+        .with_source(err)
+        .with_attempts(attempts)
 }
 
 /// Decodes a JSON body into `T`; an empty body decodes as `null`. The error names the type and the
@@ -315,7 +324,10 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
 fn decode_error<T>(path: &str, err: &serde_json::Error) -> Error {
     let mut detail = err.to_string();
     if detail.len() > 200 {
-        let cut = (0..=200).rev().find(|i| detail.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=200)
+            .rev()
+            .find(|i| detail.is_char_boundary(*i))
+            .unwrap_or(0);
         detail.truncate(cut);
         detail.push('…');
     }
@@ -426,7 +438,12 @@ impl<P: Provider> Client<P> {
             .map_err(|e| e.with_operation(O::ID))
     }
 
-    async fn run(&self, prepared: &Prepared, idempotent: bool, options: &CallOptions) -> Result<(ResponseMeta, Bytes)> {
+    async fn run(
+        &self,
+        prepared: &Prepared,
+        idempotent: bool,
+        options: &CallOptions,
+    ) -> Result<(ResponseMeta, Bytes)> {
         let inner = &*self.inner;
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.timeout);
@@ -454,7 +471,13 @@ impl<P: Provider> Client<P> {
             let response = match result {
                 Ok(response) => response,
                 Err(err) => {
-                    let decision = policy.decide(retries, idempotent, Outcome::Transport(&err), None, fastrand::f64());
+                    let decision = policy.decide(
+                        retries,
+                        idempotent,
+                        Outcome::Transport(&err),
+                        None,
+                        fastrand::f64(),
+                    );
                     match decision {
                         RetryDecision::RetryAfter(delay) => {
                             tracing::debug!(attempt = attempts, delay_ms = delay.as_millis() as u64, error = %err, "retrying after a transport error");
@@ -463,7 +486,8 @@ impl<P: Provider> Client<P> {
                             continue;
                         }
                         RetryDecision::Exhausted if retries > 0 => {
-                            return Err(transport_error(err, attempts).with_kind(ErrorKind::RetriesExhausted));
+                            return Err(transport_error(err, attempts)
+                                .with_kind(ErrorKind::RetriesExhausted));
                         }
                         _ => return Err(transport_error(err, attempts)),
                     }
@@ -490,8 +514,14 @@ impl<P: Provider> Client<P> {
                     body,
                 ));
             }
-            if status == StatusCode::UNAUTHORIZED && !auth_retried && inner.credentials.on_unauthorized(stamp, &response) {
-                tracing::debug!(attempt = attempts, "401: retrying once with refreshed credentials");
+            if status == StatusCode::UNAUTHORIZED
+                && !auth_retried
+                && inner.credentials.on_unauthorized(stamp, &response)
+            {
+                tracing::debug!(
+                    attempt = attempts,
+                    "401: retrying once with refreshed credentials"
+                );
                 auth_retried = true;
                 continue;
             }
@@ -499,15 +529,28 @@ impl<P: Provider> Client<P> {
             if first_request_id.is_none() {
                 first_request_id.clone_from(&api.request_id);
             }
-            let decision = policy.decide(retries, idempotent, Outcome::Status(status), api.retry_after, fastrand::f64());
+            let decision = policy.decide(
+                retries,
+                idempotent,
+                Outcome::Status(status),
+                api.retry_after,
+                fastrand::f64(),
+            );
             match decision {
                 RetryDecision::RetryAfter(delay) => {
-                    tracing::debug!(attempt = attempts, status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                    tracing::debug!(
+                        attempt = attempts,
+                        status = status.as_u16(),
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
                     inner.sleeper.sleep(delay).await;
                     retries += 1;
                 }
                 RetryDecision::Exhausted if retries > 0 => {
-                    return Err(Error::api(ErrorKind::RetriesExhausted, api).with_attempts(attempts));
+                    return Err(
+                        Error::api(ErrorKind::RetriesExhausted, api).with_attempts(attempts)
+                    );
                 }
                 _ => {
                     let kind = if status == StatusCode::UNAUTHORIZED {
@@ -521,7 +564,12 @@ impl<P: Provider> Client<P> {
         }
     }
 
-    fn api_error(&self, response: &HttpResponse, request_id: Option<String>, now: SystemTime) -> ApiError {
+    fn api_error(
+        &self,
+        response: &HttpResponse,
+        request_id: Option<String>,
+        now: SystemTime,
+    ) -> ApiError {
         let headers = response.headers();
         ApiError {
             status: response.status(),
@@ -550,7 +598,10 @@ impl<P: Provider> Client<P> {
     ///
     /// # Errors
     /// Any [`ErrorKind`]; the error names the operation.
-    pub async fn execute_as<O: Operation<Provider = P>, T: DeserializeOwned>(&self, op: &O) -> Result<T> {
+    pub async fn execute_as<O: Operation<Provider = P>, T: DeserializeOwned>(
+        &self,
+        op: &O,
+    ) -> Result<T> {
         let (_, body) = self.send_operation(op, &CallOptions::default()).await?;
         decode_json::<T>(&body).map_err(|e| e.with_operation(O::ID))
     }

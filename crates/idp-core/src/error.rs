@@ -250,12 +250,18 @@ impl Error {
 
     /// The provider's error message, if any.
     pub fn provider_message(&self) -> Option<&str> {
-        self.0.api.as_ref().and_then(|api| api.body.message.as_deref())
+        self.0
+            .api
+            .as_ref()
+            .and_then(|api| api.body.message.as_deref())
     }
 
     /// The request id of the failed response, if any.
     pub fn request_id(&self) -> Option<&str> {
-        self.0.api.as_ref().and_then(|api| api.request_id.as_deref())
+        self.0
+            .api
+            .as_ref()
+            .and_then(|api| api.request_id.as_deref())
     }
 
     /// The rate-limit state of the failed response, if any.
@@ -364,7 +370,10 @@ mod tests {
     fn api(status: u16) -> ApiError {
         ApiError {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
-            body: ErrorBody::new(Some("E0000007".into()), Some("Not found: Resource not found".into())),
+            body: ErrorBody::new(
+                Some("E0000007".into()),
+                Some("Not found: Resource not found".into()),
+            ),
             request_id: Some("req-1".into()),
             rate_limit: None,
             retry_after: None,
@@ -393,7 +402,9 @@ mod tests {
 
     #[test]
     fn first_operation_name_wins() {
-        let err = Error::invalid_input("x").with_operation("a").with_operation("b");
+        let err = Error::invalid_input("x")
+            .with_operation("a")
+            .with_operation("b");
         assert_eq!(err.operation(), Some("a"));
     }
 }

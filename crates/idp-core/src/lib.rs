@@ -35,8 +35,13 @@ pub mod test_util;
 pub mod transport;
 mod urls;
 
-pub use auth::{AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, NoAuth, OnUnauthorized, SecretString, StaticToken, TokenSource};
-pub use client::{Call, CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, Response, ResponseMeta, decode_json};
+pub use auth::{
+    AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, NoAuth, OnUnauthorized,
+    SecretString, StaticToken, TokenSource,
+};
+pub use client::{
+    Call, CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, Response, ResponseMeta, decode_json,
+};
 pub use enums::UnknownValue;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, Result};
 pub use operation::{Body, Operation, OperationInfo};

@@ -32,8 +32,9 @@ impl Body {
     /// # Errors
     /// [`crate::ErrorKind::InvalidInput`] if the value cannot be serialized.
     pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body> {
-        let bytes = serde_json::to_vec(value)
-            .map_err(|e| Error::invalid_input(format!("the request body cannot be serialized: {e}")))?;
+        let bytes = serde_json::to_vec(value).map_err(|e| {
+            Error::invalid_input(format!("the request body cannot be serialized: {e}"))
+        })?;
         Ok(Body {
             content_type: "application/json",
             bytes: Bytes::from(bytes),
@@ -99,7 +100,11 @@ pub trait Operation: Send + Sync + fmt::Debug {
     /// semantics (GET, HEAD, PUT, DELETE, OPTIONS are idempotent).
     fn idempotent(&self) -> bool {
         let m = self.method();
-        m == Method::GET || m == Method::HEAD || m == Method::PUT || m == Method::DELETE || m == Method::OPTIONS
+        m == Method::GET
+            || m == Method::HEAD
+            || m == Method::PUT
+            || m == Method::DELETE
+            || m == Method::OPTIONS
     }
 }
 

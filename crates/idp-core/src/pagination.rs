@@ -353,10 +353,8 @@ pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>, base: Option<&Ur
             let end = after_start.find('>')?;
             let target = &after_start[..end];
             let tail = &after_start[end + 1..];
-            let params_end = tail.find(",").map_or(tail.len(), |comma| {
-                // A comma inside the params would be unusual; the next link starts at the next '<'.
-                tail[comma..].find('<').map_or(tail.len(), |lt| comma + lt)
-            });
+            // The parameters run to the next link (`<`); a comma separates links.
+            let params_end = tail.find('<').unwrap_or(tail.len());
             let params = &tail[..params_end];
             let is_next = params.split(';').any(|p| {
                 let p = p.trim();
@@ -365,6 +363,8 @@ pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>, base: Option<&Ur
                 };
                 key.trim().eq_ignore_ascii_case("rel")
                     && val
+                        .trim()
+                        .trim_end_matches(',')
                         .trim()
                         .trim_matches('"')
                         .split_ascii_whitespace()
@@ -396,17 +396,36 @@ mod tests {
             r#"<https://a.okta.com/api/v1/x?after=abc&limit=2>; rel="next""#,
         ];
         let next = next_link(lines, None);
-        assert_eq!(next.map(|u| u.to_string()).as_deref(), Some("https://a.okta.com/api/v1/x?after=abc&limit=2"));
+        assert_eq!(
+            next.map(|u| u.to_string()).as_deref(),
+            Some("https://a.okta.com/api/v1/x?after=abc&limit=2")
+        );
         let one = r#"<https://a/x?after=1>; rel=next, <https://a/x>; rel="self""#;
-        assert_eq!(next_link([one], None).map(|u| u.to_string()).as_deref(), Some("https://a/x?after=1"));
+        assert_eq!(
+            next_link([one], None).map(|u| u.to_string()).as_deref(),
+            Some("https://a/x?after=1")
+        );
         let reversed = r#"<https://a/x>; rel="self", <https://a/x?after=2>;rel="next""#;
-        assert_eq!(next_link([reversed], None).map(|u| u.to_string()).as_deref(), Some("https://a/x?after=2"));
+        assert_eq!(
+            next_link([reversed], None)
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("https://a/x?after=2")
+        );
     }
 
     #[test]
     fn link_header_without_next_or_garbage_is_none() {
         assert_eq!(next_link([r#"<https://a/x>; rel="self""#], None), None);
-        for junk in ["", "<", ">", "<<>>", "rel=next", "<not a url>; rel=next", "\u{0}<\u{ffff}>;rel=\"next"] {
+        for junk in [
+            "",
+            "<",
+            ">",
+            "<<>>",
+            "rel=next",
+            "<not a url>; rel=next",
+            "\u{0}<\u{ffff}>;rel=\"next",
+        ] {
             assert_eq!(next_link([junk], None), None, "{junk:?}");
         }
     }
@@ -415,6 +434,9 @@ mod tests {
     fn relative_next_link_resolves_against_base() {
         let base = Url::parse("https://a.okta.com/api/v1/x").ok();
         let next = next_link([r#"</api/v1/x?after=9>; rel="next""#], base.as_ref());
-        assert_eq!(next.map(|u| u.to_string()).as_deref(), Some("https://a.okta.com/api/v1/x?after=9"));
+        assert_eq!(
+            next.map(|u| u.to_string()).as_deref(),
+            Some("https://a.okta.com/api/v1/x?after=9")
+        );
     }
 }

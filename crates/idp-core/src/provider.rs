@@ -38,5 +38,6 @@ pub trait Provider: Send + Sync + fmt::Debug + 'static {
 
     /// Adds provider headers to a retried request. `first_request_id` is the request id of the
     /// first failed attempt, `retry_count` counts from 1.
-    fn retry_headers(_headers: &mut HeaderMap, _first_request_id: Option<&str>, _retry_count: u32) {}
+    fn retry_headers(_headers: &mut HeaderMap, _first_request_id: Option<&str>, _retry_count: u32) {
+    }
 }

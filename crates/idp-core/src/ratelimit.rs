@@ -77,7 +77,10 @@ mod tests {
         h.append("x-rate-limit-limit", HeaderValue::from_static("600"));
         h.append("x-rate-limit-limit", HeaderValue::from_static("50"));
         h.append("x-rate-limit-remaining", HeaderValue::from_static("0"));
-        h.append("x-rate-limit-reset", HeaderValue::from_static("1700000100, 1700000060"));
+        h.append(
+            "x-rate-limit-reset",
+            HeaderValue::from_static("1700000100, 1700000060"),
+        );
         let rl = RateLimit::from_x_rate_limit_headers(&h);
         assert_eq!(
             rl,
@@ -91,7 +94,13 @@ mod tests {
 
     #[test]
     fn no_headers_no_rate_limit() {
-        assert_eq!(RateLimit::from_x_rate_limit_headers(&HeaderMap::new()), None);
-        assert_eq!(RateLimit::from_ietf_headers(&HeaderMap::new(), SystemTime::now()), None);
+        assert_eq!(
+            RateLimit::from_x_rate_limit_headers(&HeaderMap::new()),
+            None
+        );
+        assert_eq!(
+            RateLimit::from_ietf_headers(&HeaderMap::new(), SystemTime::now()),
+            None
+        );
     }
 }

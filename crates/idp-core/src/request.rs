@@ -135,7 +135,10 @@ macro_rules! forward_builder_settings {
         }
 
         /// Text appended to the `User-Agent` header (your application's name and version).
-        pub fn user_agent_suffix(mut self, suffix: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_agent_suffix(
+            mut self,
+            suffix: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.$field = self.$field.user_agent_suffix(suffix);
             self
         }

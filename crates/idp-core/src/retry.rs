@@ -252,7 +252,10 @@ mod tests {
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.append(*k, HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static("")));
+            h.append(
+                *k,
+                HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static("")),
+            );
         }
         h
     }
@@ -273,21 +276,81 @@ mod tests {
         let timeout = TransportError::Timeout;
         let five = Some(Duration::from_secs(5));
         let cases: Vec<(&str, bool, Outcome<'_>, Option<Duration>, RetryDecision)> = vec![
-            ("429 GET with hint", GET, s(429), five, RetryDecision::RetryAfter(Duration::from_secs(5))),
-            ("429 POST with hint", POST, s(429), five, RetryDecision::RetryAfter(Duration::from_secs(5))),
-            ("429 without hint backs off", POST, s(429), None, RetryDecision::RetryAfter(Duration::from_millis(500))),
-            ("503 GET", GET, s(503), None, RetryDecision::RetryAfter(Duration::from_millis(500))),
+            (
+                "429 GET with hint",
+                GET,
+                s(429),
+                five,
+                RetryDecision::RetryAfter(Duration::from_secs(5)),
+            ),
+            (
+                "429 POST with hint",
+                POST,
+                s(429),
+                five,
+                RetryDecision::RetryAfter(Duration::from_secs(5)),
+            ),
+            (
+                "429 without hint backs off",
+                POST,
+                s(429),
+                None,
+                RetryDecision::RetryAfter(Duration::from_millis(500)),
+            ),
+            (
+                "503 GET",
+                GET,
+                s(503),
+                None,
+                RetryDecision::RetryAfter(Duration::from_millis(500)),
+            ),
             ("503 POST", POST, s(503), None, RetryDecision::DoNotRetry),
-            ("500 GET", GET, s(500), None, RetryDecision::RetryAfter(Duration::from_millis(500))),
+            (
+                "500 GET",
+                GET,
+                s(500),
+                None,
+                RetryDecision::RetryAfter(Duration::from_millis(500)),
+            ),
             ("502 POST", POST, s(502), None, RetryDecision::DoNotRetry),
-            ("connection refused POST", POST, Outcome::Transport(&refused), None, RetryDecision::RetryAfter(Duration::from_millis(500))),
-            ("connection reset GET", GET, Outcome::Transport(&reset), None, RetryDecision::RetryAfter(Duration::from_millis(500))),
-            ("connection reset POST", POST, Outcome::Transport(&reset), None, RetryDecision::DoNotRetry),
-            ("timeout POST", POST, Outcome::Transport(&timeout), None, RetryDecision::DoNotRetry),
+            (
+                "connection refused POST",
+                POST,
+                Outcome::Transport(&refused),
+                None,
+                RetryDecision::RetryAfter(Duration::from_millis(500)),
+            ),
+            (
+                "connection reset GET",
+                GET,
+                Outcome::Transport(&reset),
+                None,
+                RetryDecision::RetryAfter(Duration::from_millis(500)),
+            ),
+            (
+                "connection reset POST",
+                POST,
+                Outcome::Transport(&reset),
+                None,
+                RetryDecision::DoNotRetry,
+            ),
+            (
+                "timeout POST",
+                POST,
+                Outcome::Transport(&timeout),
+                None,
+                RetryDecision::DoNotRetry,
+            ),
             ("400", GET, s(400), None, RetryDecision::DoNotRetry),
             ("401", GET, s(401), None, RetryDecision::DoNotRetry),
             ("404", GET, s(404), None, RetryDecision::DoNotRetry),
-            ("hint too long", GET, s(429), Some(Duration::from_secs(61)), RetryDecision::Exhausted),
+            (
+                "hint too long",
+                GET,
+                s(429),
+                Some(Duration::from_secs(61)),
+                RetryDecision::Exhausted,
+            ),
         ];
         for (name, idempotent, outcome, hint, want) in cases {
             assert_eq!(p.decide(0, idempotent, outcome, hint, 0.5), want, "{name}");
@@ -298,8 +361,14 @@ mod tests {
     fn attempts_are_bounded() {
         let p = RetryPolicy::default().max_retries(2);
         let o = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
-        assert!(matches!(p.decide(0, true, o, None, 0.5), RetryDecision::RetryAfter(_)));
-        assert!(matches!(p.decide(1, true, o, None, 0.5), RetryDecision::RetryAfter(_)));
+        assert!(matches!(
+            p.decide(0, true, o, None, 0.5),
+            RetryDecision::RetryAfter(_)
+        ));
+        assert!(matches!(
+            p.decide(1, true, o, None, 0.5),
+            RetryDecision::RetryAfter(_)
+        ));
         assert_eq!(p.decide(2, true, o, None, 0.5), RetryDecision::Exhausted);
     }
 
@@ -308,7 +377,10 @@ mod tests {
         let p = RetryPolicy::none();
         assert_eq!(p.retries(), 0);
         let o = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(p.decide(0, true, o, Some(Duration::ZERO), 0.5), RetryDecision::Exhausted);
+        assert_eq!(
+            p.decide(0, true, o, Some(Duration::ZERO), 0.5),
+            RetryDecision::Exhausted
+        );
     }
 
     #[test]
@@ -321,7 +393,11 @@ mod tests {
         assert_eq!(p.backoff(u32::MAX, 0.0), Duration::from_secs(20));
         let jittered = RetryPolicy::default();
         assert_eq!(jittered.backoff(10, 0.25), Duration::from_secs(5));
-        assert_eq!(jittered.backoff(10, 7.0), Duration::from_secs(20), "jitter is clamped to 1");
+        assert_eq!(
+            jittered.backoff(10, 7.0),
+            Duration::from_secs(20),
+            "jitter is clamped to 1"
+        );
     }
 
     #[test]
@@ -347,7 +423,10 @@ mod tests {
             ("x-rate-limit-reset", "1700000009"),
         ]);
         // The local clock is an hour off: the wait must not change.
-        assert_eq!(server_hint(&h, at(1_700_003_600)), Some(Duration::from_secs(9)));
+        assert_eq!(
+            server_hint(&h, at(1_700_003_600)),
+            Some(Duration::from_secs(9))
+        );
         assert_eq!(server_hint(&h, at(0)), Some(Duration::from_secs(9)));
     }
 
@@ -367,7 +446,10 @@ mod tests {
 
     #[test]
     fn past_reset_waits_zero_and_garbage_is_ignored() {
-        let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1600000000")]);
+        let h = headers(&[
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("x-rate-limit-reset", "1600000000"),
+        ]);
         assert_eq!(server_hint(&h, at(0)), Some(Duration::ZERO));
         let h = headers(&[("retry-after", "soon"), ("ratelimit-reset", "x")]);
         assert_eq!(server_hint(&h, at(0)), None);

@@ -80,7 +80,8 @@ impl MockTransport {
 
     /// Queues a response with a status, headers and body.
     pub fn push(&self, status: u16, headers: &[(&str, &str)], body: impl Into<Bytes>) -> &Self {
-        let mut builder = http::Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+        let mut builder = http::Response::builder()
+            .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
         for (k, v) in headers {
             builder = builder.header(*k, *v);
         }
@@ -91,7 +92,11 @@ impl MockTransport {
 
     /// Queues a JSON response.
     pub fn push_json(&self, status: u16, body: &serde_json::Value) -> &Self {
-        self.push(status, &[("content-type", "application/json")], body.to_string())
+        self.push(
+            status,
+            &[("content-type", "application/json")],
+            body.to_string(),
+        )
     }
 
     /// Queues a transport failure.
@@ -127,10 +132,11 @@ impl Transport for MockTransport {
             headers: parts.headers,
             body,
         });
-        state
-            .responses
-            .pop_front()
-            .unwrap_or_else(|| Err(TransportError::InvalidRequest("MockTransport: no response queued".into())))
+        state.responses.pop_front().unwrap_or_else(|| {
+            Err(TransportError::InvalidRequest(
+                "MockTransport: no response queued".into(),
+            ))
+        })
     }
 }
 
@@ -153,8 +159,14 @@ impl RecordingSleeper {
 }
 
 impl Sleeper for RecordingSleeper {
-    fn sleep(&self, duration: Duration) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        self.waits.lock().unwrap_or_else(|e| e.into_inner()).push(duration);
+    fn sleep(
+        &self,
+        duration: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        self.waits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(duration);
         Box::pin(std::future::ready(()))
     }
 }
@@ -217,7 +229,9 @@ pub fn shared_dir(start: &str) -> Option<std::path::PathBuf> {
 /// not beside the checkout: spec tests then skip, and say so.
 pub fn load_spec(start: &str, file: &str) -> Option<serde_json::Value> {
     let Some(dir) = shared_dir(start) else {
-        eprintln!("!!! shared/ not found beside the checkout: spec conformance tests are SKIPPED !!!");
+        eprintln!(
+            "!!! shared/ not found beside the checkout: spec conformance tests are SKIPPED !!!"
+        );
         return None;
     };
     let text = std::fs::read_to_string(dir.join("specs").join(file)).ok()?;
@@ -225,7 +239,10 @@ pub fn load_spec(start: &str, file: &str) -> Option<serde_json::Value> {
 }
 
 /// Resolves a local `$ref` (`#/components/schemas/X`) in a spec, or returns the value itself.
-pub fn resolve_ref<'a>(spec: &'a serde_json::Value, value: &'a serde_json::Value) -> &'a serde_json::Value {
+pub fn resolve_ref<'a>(
+    spec: &'a serde_json::Value,
+    value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
     match value.get("$ref").and_then(|r| r.as_str()) {
         Some(r) => spec.pointer(r.trim_start_matches('#')).unwrap_or(value),
         None => value,

@@ -97,15 +97,21 @@ impl ReqwestTransport {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Transport`] if the TLS stack cannot be initialised.
-    pub fn with_options(connect_timeout: Duration, max_response_bytes: usize) -> crate::Result<Self> {
+    pub fn with_options(
+        connect_timeout: Duration,
+        max_response_bytes: usize,
+    ) -> crate::Result<Self> {
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(90))
             .build()
             .map_err(|e| {
-                crate::Error::new(crate::ErrorKind::Transport, "could not build the HTTP client")
-                    .with_source(e)
+                crate::Error::new(
+                    crate::ErrorKind::Transport,
+                    "could not build the HTTP client",
+                )
+                .with_source(e)
             })?;
         Ok(ReqwestTransport {
             client,
@@ -154,7 +160,11 @@ impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let request = reqwest::Request::try_from(request)
             .map_err(|e| TransportError::InvalidRequest(describe(&e)))?;
-        let mut response = self.client.execute(request).await.map_err(|e| classify(&e))?;
+        let mut response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|e| classify(&e))?;
         let status = response.status();
         if status.is_redirection() {
             return Err(TransportError::Redirect {

@@ -111,7 +111,9 @@ impl BaseUrl {
             return Err(Error::invalid_input("the base URL has no host"));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::invalid_input("the base URL must not contain credentials"));
+            return Err(Error::invalid_input(
+                "the base URL must not contain credentials",
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::invalid_input(
@@ -181,7 +183,11 @@ mod tests {
             ("é", "%C3%A9"),
         ];
         for (input, want) in cases {
-            assert_eq!(encode_segment("id", input).ok().as_deref(), Some(want), "{input:?}");
+            assert_eq!(
+                encode_segment("id", input).ok().as_deref(),
+                Some(want),
+                "{input:?}"
+            );
         }
     }
 
@@ -189,20 +195,46 @@ mod tests {
     fn empty_and_dot_segments_are_invalid_input() {
         for bad in ["", ".", ".."] {
             let err = encode_segment("appId", bad).err();
-            assert_eq!(err.as_ref().map(Error::kind), Some(ErrorKind::InvalidInput), "{bad:?}");
-            assert!(err.map(|e| e.to_string()).unwrap_or_default().contains("appId"));
+            assert_eq!(
+                err.as_ref().map(Error::kind),
+                Some(ErrorKind::InvalidInput),
+                "{bad:?}"
+            );
+            assert!(
+                err.map(|e| e.to_string())
+                    .unwrap_or_default()
+                    .contains("appId")
+            );
         }
     }
 
     #[test]
     fn base_url_rules() {
         let ok = |s: &str| BaseUrl::parse(s).map(|b| b.as_str().to_owned()).ok();
-        assert_eq!(ok("acme.okta.com").as_deref(), Some("https://acme.okta.com"));
-        assert_eq!(ok("https://acme.okta.com/").as_deref(), Some("https://acme.okta.com"));
-        assert_eq!(ok("  https://acme.okta.com//  ").as_deref(), Some("https://acme.okta.com"));
-        assert_eq!(ok("https://x.example/api/").as_deref(), Some("https://x.example/api"));
-        assert_eq!(ok("http://localhost:1234").as_deref(), Some("http://localhost:1234"));
-        assert_eq!(ok("http://127.0.0.1:9/").as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(
+            ok("acme.okta.com").as_deref(),
+            Some("https://acme.okta.com")
+        );
+        assert_eq!(
+            ok("https://acme.okta.com/").as_deref(),
+            Some("https://acme.okta.com")
+        );
+        assert_eq!(
+            ok("  https://acme.okta.com//  ").as_deref(),
+            Some("https://acme.okta.com")
+        );
+        assert_eq!(
+            ok("https://x.example/api/").as_deref(),
+            Some("https://x.example/api")
+        );
+        assert_eq!(
+            ok("http://localhost:1234").as_deref(),
+            Some("http://localhost:1234")
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:9/").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
         assert_eq!(ok("http://[::1]:9").as_deref(), Some("http://[::1]:9"));
         for bad in [
             "http://acme.okta.com",
@@ -214,7 +246,11 @@ mod tests {
             "https://",
         ] {
             let err = BaseUrl::parse(bad).err();
-            assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::InvalidInput), "{bad:?}");
+            assert_eq!(
+                err.map(|e| e.kind()),
+                Some(ErrorKind::InvalidInput),
+                "{bad:?}"
+            );
         }
     }
 

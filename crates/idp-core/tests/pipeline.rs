@@ -1,0 +1,785 @@
+//! The request pipeline end to end: retries over real loopback HTTP (httpmock), pagination,
+//! credentials, errors and secret hygiene.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use httpmock::prelude::*;
+use idp_core::test_util::{ManualClock, MockTransport, RecordingSleeper};
+use idp_core::{
+    AccessToken, AuthContext, Body, CachedToken, Client, ErrorBody, ErrorKind, NextPage, Operation,
+    Paginated, Provider, ResponseMeta, RetryPolicy, SecretString, StaticToken, TokenSource,
+    encode_segment,
+};
+use serde::Deserialize;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+#[derive(Debug)]
+struct TestApi;
+
+impl Provider for TestApi {
+    const NAME: &'static str = "test";
+    const USER_AGENT: &'static str = "idp-test/0.0";
+
+    fn parse_error(_status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorBody {
+        #[derive(Deserialize)]
+        struct E {
+            code: Option<String>,
+            message: Option<String>,
+        }
+        match serde_json::from_slice::<E>(body) {
+            Ok(e) => ErrorBody::new(e.code, e.message),
+            Err(_) => ErrorBody::default(),
+        }
+    }
+
+    fn request_id(headers: &HeaderMap) -> Option<String> {
+        headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    fn retry_headers(headers: &mut HeaderMap, _first: Option<&str>, retry_count: u32) {
+        headers.insert("x-test-retry", HeaderValue::from(retry_count));
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+struct Thing {
+    id: String,
+}
+
+#[derive(Debug, Clone)]
+struct GetThing(String);
+
+impl Operation for GetThing {
+    type Provider = TestApi;
+    type Output = Thing;
+    const ID: &'static str = "getThing";
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path(&self) -> idp_core::Result<String> {
+        Ok(format!("/things/{}", encode_segment("thingId", &self.0)?))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CreateThing;
+
+impl Operation for CreateThing {
+    type Provider = TestApi;
+    type Output = Thing;
+    const ID: &'static str = "createThing";
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path(&self) -> idp_core::Result<String> {
+        Ok("/things".into())
+    }
+    fn body(&self) -> idp_core::Result<Option<Body>> {
+        Body::json(&serde_json::json!({"name": "x"})).map(Some)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ThingPage {
+    items: Vec<Thing>,
+    next: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ListThings {
+    cursor: Option<String>,
+}
+
+impl Operation for ListThings {
+    type Provider = TestApi;
+    type Output = ThingPage;
+    const ID: &'static str = "listThings";
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path(&self) -> idp_core::Result<String> {
+        Ok("/things".into())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.cursor.iter().map(|c| ("cursor", c.clone())).collect()
+    }
+}
+
+impl Paginated for ListThings {
+    type Item = Thing;
+    fn into_items(output: ThingPage) -> Vec<Thing> {
+        output.items
+    }
+    fn next_page(&self, _meta: &ResponseMeta, output: &ThingPage) -> Option<NextPage> {
+        let cursor = output.next.clone()?;
+        Some(
+            match output.link.as_deref().and_then(|l| url::Url::parse(l).ok()) {
+                Some(link) => NextPage::link(link, cursor),
+                None => NextPage::cursor(cursor),
+            },
+        )
+    }
+    fn with_cursor(&self, cursor: &str) -> Self {
+        ListThings {
+            cursor: Some(cursor.to_owned()),
+        }
+    }
+}
+
+fn client(base: &str, sleeper: &RecordingSleeper) -> Result<Client<TestApi>, idp_core::Error> {
+    Client::<TestApi>::builder()
+        .base_url(base)
+        .credentials(Arc::new(StaticToken::new(
+            "SSWS",
+            &SecretString::from("api-token-secret"),
+        )?))
+        .sleeper(Arc::new(sleeper.clone()))
+        .build()
+}
+
+fn mock_client(mock: &MockTransport) -> Result<Client<TestApi>, idp_core::Error> {
+    Client::<TestApi>::builder()
+        .base_url("https://api.example.com")
+        .transport(Arc::new(mock.clone()))
+        .sleeper(Arc::new(RecordingSleeper::new()))
+        .build()
+}
+
+#[tokio::test]
+async fn get_answered_429_429_200_succeeds_with_exactly_three_hits() -> TestResult {
+    let server = MockServer::start_async().await;
+    let first = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/t1")
+                .header_missing("x-test-retry");
+            then.status(429).header("retry-after", "2").body("{}");
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/t1")
+                .header("x-test-retry", "1");
+            then.status(429).header("retry-after", "3").body("{}");
+        })
+        .await;
+    let third = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/t1")
+                .header("x-test-retry", "2");
+            then.status(200).json_body(serde_json::json!({"id": "t1"}));
+        })
+        .await;
+    let sleeper = RecordingSleeper::new();
+    let thing = client(&server.base_url(), &sleeper)?
+        .execute(&GetThing("t1".into()))
+        .await?;
+    assert_eq!(thing.id, "t1");
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
+    third.assert_calls_async(1).await;
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(2), Duration::from_secs(3)]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn post_answered_503_fails_after_exactly_one_hit_with_an_api_error() -> TestResult {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/things");
+            then.status(503)
+                .header("x-request-id", "req-503")
+                .json_body(serde_json::json!({"code": "E_UNAVAILABLE", "message": "try later"}));
+        })
+        .await;
+    let sleeper = RecordingSleeper::new();
+    let err = client(&server.base_url(), &sleeper)?
+        .execute(&CreateThing)
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    mock.assert_calls_async(1).await;
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(err.provider_message(), Some("try later"));
+    assert_eq!(err.request_id(), Some("req-503"));
+    assert_eq!(
+        err.to_string(),
+        "createThing: API error: 503 Service Unavailable (E_UNAVAILABLE: try later) [request-id req-503]"
+    );
+    assert!(sleeper.waits().is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn get_answered_503_forever_exhausts_retries_and_keeps_the_last_response() -> TestResult {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/x");
+            then.status(503)
+                .json_body(serde_json::json!({"message": "down"}));
+        })
+        .await;
+    let sleeper = RecordingSleeper::new();
+    let err = client(&server.base_url(), &sleeper)?
+        .execute(&GetThing("x".into()))
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    mock.assert_calls_async(4).await;
+    assert_eq!(err.kind(), ErrorKind::RetriesExhausted);
+    assert_eq!(err.attempts(), 4);
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(err.provider_message(), Some("down"));
+    assert_eq!(sleeper.waits().len(), 3);
+    assert!(
+        sleeper
+            .waits()
+            .iter()
+            .all(|w| *w <= Duration::from_secs(20))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn retry_policy_none_makes_exactly_one_attempt() -> TestResult {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/x");
+            then.status(429).header("retry-after", "1").body("");
+        })
+        .await;
+    let sleeper = RecordingSleeper::new();
+    let c = client(&server.base_url(), &sleeper)?;
+    let err = c
+        .call(GetThing("x".into()))
+        .retry_policy(RetryPolicy::none())
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    mock.assert_calls_async(1).await;
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(1)));
+    Ok(())
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_post() -> TestResult {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    drop(listener);
+    let sleeper = RecordingSleeper::new();
+    let c = Client::<TestApi>::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .sleeper(Arc::new(sleeper.clone()))
+        .retry_policy(RetryPolicy::new().max_retries(2))
+        .build()?;
+    let err = c
+        .execute(&CreateThing)
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::RetriesExhausted);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(sleeper.waits().len(), 2);
+    assert!(
+        err.to_string()
+            .starts_with("createThing: retries exhausted: could not connect"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() -> TestResult {
+    for status in [400u16, 401, 403, 404] {
+        let mock = MockTransport::new();
+        mock.push(status, &[], r#"{"message":"no"}"#);
+        let err = mock_client(&mock)?
+            .execute(&GetThing("x".into()))
+            .await
+            .err()
+            .ok_or("expected an error")?;
+        assert_eq!(mock.request_count(), 1, "{status}");
+        let want = if status == 401 {
+            ErrorKind::Auth
+        } else {
+            ErrorKind::Api
+        };
+        assert_eq!(err.kind(), want, "{status}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn request_carries_accept_user_agent_content_type_and_encoded_path() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(200, &serde_json::json!({"id": "a"}));
+    mock.push_json(201, &serde_json::json!({"id": "b"}));
+    let c = mock_client(&mock)?;
+    c.execute(&GetThing("google|x+y@z:1 a/b".into())).await?;
+    c.execute(&CreateThing).await?;
+    let reqs = mock.requests();
+    assert_eq!(reqs[0].path(), "/things/google%7Cx%2By%40z%3A1%20a%2Fb");
+    assert_eq!(reqs[0].header("accept"), Some("application/json"));
+    assert_eq!(reqs[0].header("content-type"), None);
+    let ua = reqs[0].header("user-agent").unwrap_or_default();
+    assert!(ua.starts_with("idp-test/0.0 rust/"), "{ua}");
+    assert_eq!(reqs[1].method, Method::POST);
+    assert_eq!(reqs[1].header("content-type"), Some("application/json"));
+    assert_eq!(reqs[1].json(), serde_json::json!({"name": "x"}));
+    Ok(())
+}
+
+#[tokio::test]
+async fn empty_id_is_refused_before_any_request() -> TestResult {
+    let mock = MockTransport::new();
+    let err = mock_client(&mock)?
+        .execute(&GetThing(String::new()))
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        "getThing: invalid input: thingId must not be empty"
+    );
+    assert_eq!(mock.request_count(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_body_is_a_decode_error_naming_the_operation() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push(200, &[], r#"{"id": 5}"#);
+    mock.push(200, &[], r#"{"id": "a""#);
+    let c = mock_client(&mock)?;
+    for _ in 0..2 {
+        let err = c
+            .execute(&GetThing("x".into()))
+            .await
+            .err()
+            .ok_or("expected an error")?;
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(
+            err.to_string()
+                .starts_with("getThing: could not decode the response"),
+            "{err}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn per_call_timeout_overrides_the_client() -> TestResult {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/slow");
+            then.status(200)
+                .delay(Duration::from_secs(5))
+                .json_body(serde_json::json!({"id": "slow"}));
+        })
+        .await;
+    let c = client(&server.base_url(), &RecordingSleeper::new())?;
+    let err = c
+        .call(GetThing("slow".into()))
+        .timeout(Duration::from_millis(100))
+        .retry_policy(RetryPolicy::none())
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.is_timeout());
+    Ok(())
+}
+
+#[tokio::test]
+async fn oversized_body_is_refused() -> TestResult {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/big");
+            then.status(200)
+                .body(format!("{{\"id\":\"{}\"}}", "x".repeat(10_000)));
+        })
+        .await;
+    let c = Client::<TestApi>::builder()
+        .base_url(server.base_url())
+        .max_response_bytes(1024)
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+    let err = c
+        .execute(&GetThing("big".into()))
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+    assert!(
+        err.to_string().contains("exceeds the cap of 1024 bytes"),
+        "{err}"
+    );
+    Ok(())
+}
+
+// ---- pagination ----
+
+fn page(ids: &[&str], next: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "items": ids.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+        "next": next,
+    })
+}
+
+#[tokio::test]
+async fn three_pages_stream_in_order() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(200, &page(&["a", "b"], Some("c1")));
+    mock.push_json(200, &page(&["c", "d"], Some("c2")));
+    mock.push_json(200, &page(&["e"], None));
+    let c = mock_client(&mock)?;
+    let items = c.call(ListThings::default()).items().collect_all().await?;
+    let ids: Vec<_> = items.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    let queries: Vec<_> = mock
+        .requests()
+        .iter()
+        .map(|r| r.query().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        queries,
+        [None, Some("cursor=c1".into()), Some("cursor=c2".into())]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn nothing_is_sent_before_the_first_poll() -> TestResult {
+    let mock = MockTransport::new();
+    let c = mock_client(&mock)?;
+    let _items = c.call(ListThings::default()).items();
+    assert_eq!(mock.request_count(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn max_items_stops_without_fetching_further_pages() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(200, &page(&["a", "b"], Some("c1")));
+    mock.push_json(200, &page(&["c", "d"], Some("c2")));
+    mock.push_json(200, &page(&["e"], None));
+    let c = mock_client(&mock)?;
+    let items = c
+        .call(ListThings::default())
+        .pager()
+        .max_items(3)
+        .collect_all()
+        .await?;
+    assert_eq!(items.len(), 3);
+    assert_eq!(mock.request_count(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_stream_with_an_error() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(200, &page(&["a"], Some("same")));
+    mock.push_json(200, &page(&["b"], Some("same")));
+    mock.push_json(200, &page(&["c"], Some("same")));
+    let c = mock_client(&mock)?;
+    let mut items = c.call(ListThings::default()).items();
+    assert_eq!(items.try_next().await?.map(|t| t.id), Some("a".into()));
+    let err = items.try_next().await.err().ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+    assert!(
+        err.to_string().contains("repeated a pagination cursor"),
+        "{err}"
+    );
+    assert_eq!(
+        items.try_next().await?.map(|t| t.id),
+        None,
+        "the stream ends after the error"
+    );
+    assert_eq!(mock.request_count(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_origin_is_refused() -> TestResult {
+    let mock = MockTransport::new();
+    let mut first = page(&["a"], Some("c1"));
+    first["link"] = serde_json::json!("https://evil.example/things?cursor=c1");
+    mock.push_json(200, &first);
+    mock.push_json(200, &page(&["b"], None));
+    let c = mock_client(&mock)?;
+    let err = c
+        .call(ListThings::default())
+        .items()
+        .collect_all()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+    assert!(
+        err.to_string()
+            .contains("another origin (https://evil.example)"),
+        "{err}"
+    );
+    assert_eq!(
+        mock.request_count(),
+        1,
+        "nothing is sent to the other origin"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_pager_cursor_resumes_where_it_stopped() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(200, &page(&["a"], Some("c1")));
+    let c = mock_client(&mock)?;
+    let mut pager = c.call(ListThings::default()).pager();
+    let first = pager.next_page().await.ok_or("no page")??;
+    assert_eq!(first.next_cursor.as_deref(), Some("c1"));
+    let saved = pager.cursor().map(str::to_owned).ok_or("no cursor")?;
+    mock.push_json(200, &page(&["b"], None));
+    let rest = c
+        .call(ListThings::default())
+        .pager()
+        .resume_from(saved)
+        .collect_all()
+        .await?;
+    assert_eq!(rest, vec![Thing { id: "b".into() }]);
+    assert_eq!(
+        mock.last_request()
+            .and_then(|r| r.query().map(str::to_owned))
+            .as_deref(),
+        Some("cursor=c1")
+    );
+    Ok(())
+}
+
+// ---- credentials ----
+
+#[derive(Debug)]
+struct CountingSource {
+    fetches: Arc<AtomicUsize>,
+    lifetime: Duration,
+}
+
+#[async_trait]
+impl TokenSource for CountingSource {
+    async fn fetch(&self, cx: &AuthContext<'_>) -> idp_core::Result<AccessToken> {
+        let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Ok(AccessToken::new(
+            SecretString::from(format!("tok-{n}")),
+            Some(cx.now() + self.lifetime),
+        ))
+    }
+}
+
+fn cached_client(
+    base: &str,
+    clock: &ManualClock,
+    fetches: &Arc<AtomicUsize>,
+) -> Result<Client<TestApi>, idp_core::Error> {
+    let source = CountingSource {
+        fetches: Arc::clone(fetches),
+        lifetime: Duration::from_secs(3600),
+    };
+    Client::<TestApi>::builder()
+        .base_url(base)
+        .credentials(Arc::new(CachedToken::new(source)))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(RecordingSleeper::new()))
+        .build()
+}
+
+#[tokio::test]
+async fn fifty_concurrent_calls_with_an_expired_token_fetch_once() -> TestResult {
+    let server = MockServer::start_async().await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/x");
+            then.status(200).json_body(serde_json::json!({"id": "x"}));
+        })
+        .await;
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let c = cached_client(&server.base_url(), &clock, &fetches)?;
+    c.execute(&GetThing("x".into())).await?;
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    clock.advance(Duration::from_secs(3600));
+    let calls = (0..50).map(|_| {
+        let c = c.clone();
+        tokio::spawn(async move { c.execute(&GetThing("x".into())).await })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        call.await??;
+    }
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "one fetch for the first call, one for the 50"
+    );
+    api.assert_calls_async(51).await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_token_near_expiry_is_refreshed_early() -> TestResult {
+    let mock = MockTransport::new();
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let c = Client::<TestApi>::builder()
+        .base_url("https://api.example.com")
+        .transport(Arc::new(mock.clone()))
+        .credentials(Arc::new(CachedToken::new(CountingSource {
+            fetches: Arc::clone(&fetches),
+            lifetime: Duration::from_secs(3600),
+        })))
+        .clock(Arc::new(clock.clone()))
+        .build()?;
+    for _ in 0..3 {
+        mock.push_json(200, &serde_json::json!({"id": "x"}));
+    }
+    c.execute(&GetThing("x".into())).await?;
+    clock.advance(Duration::from_secs(3500));
+    c.execute(&GetThing("x".into())).await?;
+    assert_eq!(fetches.load(Ordering::SeqCst), 1, "100 s left: still used");
+    clock.advance(Duration::from_secs(50));
+    c.execute(&GetThing("x".into())).await?;
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "50 s left: refreshed before use"
+    );
+    let auths: Vec<_> = mock
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        auths,
+        [
+            Some("Bearer tok-1".into()),
+            Some("Bearer tok-1".into()),
+            Some("Bearer tok-2".into())
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_401_causes_one_refresh_and_one_retry() -> TestResult {
+    let server = MockServer::start_async().await;
+    let rejected = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/x")
+                .header("authorization", "Bearer tok-1");
+            then.status(401)
+                .json_body(serde_json::json!({"message": "expired"}));
+        })
+        .await;
+    let accepted = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/x")
+                .header("authorization", "Bearer tok-2");
+            then.status(200).json_body(serde_json::json!({"id": "x"}));
+        })
+        .await;
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let c = cached_client(&server.base_url(), &clock, &fetches)?;
+    let thing = c.execute(&GetThing("x".into())).await?;
+    assert_eq!(thing.id, "x");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    rejected.assert_calls_async(1).await;
+    accepted.assert_calls_async(1).await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_second_401_is_an_auth_error_and_never_a_loop() -> TestResult {
+    let server = MockServer::start_async().await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/x");
+            then.status(401).json_body(
+                serde_json::json!({"code": "E0000011", "message": "Invalid token provided"}),
+            );
+        })
+        .await;
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let c = cached_client(&server.base_url(), &clock, &fetches)?;
+    let err = c
+        .execute(&GetThing("x".into()))
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    assert!(err.is_unauthorized());
+    assert_eq!(err.code(), Some("E0000011"));
+    api.assert_calls_async(2).await;
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn debug_and_display_of_clients_credentials_and_errors_hide_secrets() -> TestResult {
+    let secret = "super-secret-api-token-123";
+    let mock = MockTransport::new();
+    mock.push(401, &[], r#"{"message":"Invalid token provided"}"#);
+    let creds = StaticToken::new("SSWS", &SecretString::from(secret))?;
+    let c = Client::<TestApi>::builder()
+        .base_url("https://api.example.com")
+        .transport(Arc::new(mock.clone()))
+        .credentials(Arc::new(creds.clone()))
+        .build()?;
+    let err = c
+        .execute(&GetThing("x".into()))
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    for text in [
+        format!("{c:?}"),
+        format!("{creds:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+    ] {
+        assert!(!text.contains(secret), "{text}");
+    }
+    // The request did carry it: the redaction is in the formatting, not a missing header.
+    assert_eq!(
+        mock.last_request()
+            .and_then(|r| r.header("authorization").map(str::to_owned)),
+        Some(format!("SSWS {secret}"))
+    );
+    Ok(())
+}
