@@ -783,3 +783,76 @@ async fn debug_and_display_of_clients_credentials_and_errors_hide_secrets() -> T
     );
     Ok(())
 }
+
+// ---- tracing ----
+
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn one_span_per_call_with_operation_status_and_attempts_and_no_secret_at_trace() -> TestResult
+{
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mock = MockTransport::new();
+    mock.push(429, &[("retry-after", "0")], "");
+    mock.push(200, &[("x-request-id", "req-42")], r#"{"id":"x"}"#);
+    let c = Client::<TestApi>::builder()
+        .base_url("https://api.example.com")
+        .transport(Arc::new(mock.clone()))
+        .credentials(Arc::new(StaticToken::new(
+            "SSWS",
+            &SecretString::from("trace-secret-token"),
+        )?))
+        .sleeper(Arc::new(RecordingSleeper::new()))
+        .build()?;
+    c.execute(&GetThing("x".into())).await?;
+    let text = String::from_utf8(captured.0.lock().map_err(|_| "poisoned")?.clone())?;
+    let closes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("idp.call") && l.contains("close"))
+        .collect();
+    assert_eq!(closes.len(), 1, "one span per call:\n{text}");
+    let close = closes[0];
+    for field in [
+        "operation=\"getThing\"",
+        "provider=\"test\"",
+        "status=200",
+        "attempts=2",
+        "request_id=\"req-42\"",
+    ] {
+        assert!(close.contains(field), "{field} missing in {close}");
+    }
+    assert!(
+        text.contains("retrying"),
+        "a retry event is logged:\n{text}"
+    );
+    assert!(!text.contains("trace-secret-token"), "{text}");
+    Ok(())
+}
