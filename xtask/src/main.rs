@@ -56,10 +56,27 @@ pub(crate) fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
 
 fn ci() -> Result<(), String> {
     cargo(&["fmt", "--all", "--", "--check"], &[])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    cargo(
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     for feature in ["okta", "authress", "kinde"] {
         cargo(
-            &["check", "-p", "idp", "--no-default-features", "--features", feature],
+            &[
+                "check",
+                "-p",
+                "idp",
+                "--no-default-features",
+                "--features",
+                feature,
+            ],
             &[],
         )?;
     }
@@ -121,7 +138,10 @@ fn coverage() -> Result<usize, String> {
         .ok_or("shared/ (with specs/) not found beside the checkout")?;
     let mut covered = 0;
     let mut problems = Vec::new();
-    println!("\n{:<10} {:<55} {:<7} path", "provider", "operationId", "method");
+    println!(
+        "\n{:<10} {:<55} {:<7} path",
+        "provider", "operationId", "method"
+    );
     for table in tables() {
         let spec = spec_rows(&shared, table.spec)?;
         let ours: BTreeSet<Row> = table
@@ -131,7 +151,10 @@ fn coverage() -> Result<usize, String> {
             .collect();
         for row in &spec {
             let mark = if ours.contains(row) { "ok" } else { "MISSING" };
-            println!("{:<10} {:<55} {:<7} {} {mark}", table.name, row.0, row.1, row.2);
+            println!(
+                "{:<10} {:<55} {:<7} {} {mark}",
+                table.name, row.0, row.1, row.2
+            );
         }
         for extra in ours.difference(&spec) {
             problems.push(format!(
@@ -143,7 +166,11 @@ fn coverage() -> Result<usize, String> {
         covered += hit;
         println!("{}: {hit}/{} operations", table.name, spec.len());
         if hit != spec.len() {
-            problems.push(format!("{}: {hit}/{} operations implemented", table.name, spec.len()));
+            problems.push(format!(
+                "{}: {hit}/{} operations implemented",
+                table.name,
+                spec.len()
+            ));
         }
     }
     if problems.is_empty() {

@@ -1,1 +1,9 @@
 //! Integration tests of idp-authress.
+
+mod auth;
+mod common;
+mod config;
+mod models;
+mod requests;
+mod spec;
+mod wire;

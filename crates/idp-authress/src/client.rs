@@ -1,0 +1,228 @@
+//! The Authress client, its builder and the provider hooks.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use idp_core::http::{HeaderMap, StatusCode};
+use idp_core::{
+    BaseUrl, CachedToken, Credentials, Error, ErrorBody, RateLimit, Result, SecretString,
+    StaticToken,
+};
+use secrecy::ExposeSecret;
+
+use crate::auth::{AccessKey, AccessKeyTokens, REFRESH_BEFORE, strip_bearer};
+use crate::ops::Connections;
+
+/// The Authress provider marker: its name, `Accept` header, error body and request id rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Authress;
+
+/// Response headers that may carry a request id, in order of preference. The notes name none
+/// for Authress; these are the ones its AWS-hosted API front ends send.
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-amzn-requestid", "x-amz-cf-id"];
+
+impl idp_core::Provider for Authress {
+    const NAME: &'static str = "authress";
+    const USER_AGENT: &'static str = concat!("idp-authress/", env!("CARGO_PKG_VERSION"));
+    const ACCEPT: &'static str = "application/links+json";
+
+    fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorBody {
+        crate::error::parse_error(status, headers, body)
+    }
+
+    fn request_id(headers: &HeaderMap) -> Option<String> {
+        REQUEST_ID_HEADERS.iter().find_map(|name| {
+            headers
+                .get(*name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        })
+    }
+
+    fn rate_limit(_headers: &HeaderMap, _now: SystemTime) -> Option<RateLimit> {
+        None
+    }
+}
+
+idp_core::define_request!(Authress);
+
+/// A client of the Authress API. Cheap to clone; share one per process.
+///
+/// ```no_run
+/// # async fn run() -> idp_authress::Result<()> {
+/// let client = idp_authress::Client::builder()
+///     .base_url("https://login.example.com") // or https://<accountId>.api.authress.io
+///     .access_key(std::env::var("AUTHRESS_KEY").unwrap_or_default())
+///     .build()?;
+/// let connection = client.connections().get("google").send().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: idp_core::Client<Authress>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder: set a base URL (optional with an access key) and one way to authenticate.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see [`crate::config`] for the variables
+    /// (`AUTHRESS_KEY`, `AUTHRESS_API_URL`, …).
+    ///
+    /// # Errors
+    /// [`idp_core::ErrorKind::InvalidInput`] when no access key is set or a value is invalid.
+    pub fn from_env() -> Result<Client> {
+        crate::config::from_env()?.build()
+    }
+
+    /// The core client (base URL, retry policy, raw execution of operations).
+    pub fn core(&self) -> &idp_core::Client<Authress> {
+        &self.inner
+    }
+
+    /// The SSO connections of the account.
+    pub fn connections(&self) -> Connections<'_> {
+        Connections { client: self }
+    }
+}
+
+#[derive(Clone, Default)]
+enum Auth {
+    #[default]
+    None,
+    AccessKey(SecretString),
+    UserToken(SecretString),
+    RawAccessKey(SecretString),
+    Custom(Arc<dyn Credentials>),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Auth::None => "None",
+            Auth::AccessKey(_) => "AccessKey([redacted])",
+            Auth::UserToken(_) => "UserToken([redacted])",
+            Auth::RawAccessKey(_) => "RawAccessKey([redacted])",
+            Auth::Custom(_) => "Custom",
+        })
+    }
+}
+
+/// Builds a [`Client`]. The last authentication method set wins.
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    core: idp_core::ClientBuilder<Authress>,
+    base_url: Option<String>,
+    auth: Auth,
+}
+
+impl ClientBuilder {
+    idp_core::forward_builder_settings!(core);
+
+    /// The API base URL: your custom domain (`https://login.example.com`, recommended) or
+    /// `https://<accountId>.api.authress.io`. `https://` is added when missing and a trailing
+    /// slash removed. Optional with [`ClientBuilder::access_key`], which names the account.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Authenticates as a service client with its access key
+    /// (`clientId.keyId.accountId.privateKey`, from the Authress portal). The SDK signs a
+    /// short-lived EdDSA JWT locally and sends only that; the private key stays in the process.
+    /// The key is validated at [`ClientBuilder::build`].
+    pub fn access_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.auth = Auth::AccessKey(key.into());
+        self
+    }
+
+    /// Authenticates with a user's Authress token (a JWT), sent as is (`Bearer` is added; a
+    /// leading `Bearer ` in the value is removed).
+    pub fn user_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.auth = Auth::UserToken(token.into());
+        self
+    }
+
+    /// Sends the access key itself as the bearer token, as the Go SDK, the old Rust crate and the
+    /// Terraform provider do. Authress accepts it, but **it puts the private key on the wire with
+    /// every request**; prefer [`ClientBuilder::access_key`], which signs a token locally.
+    pub fn raw_access_key_as_bearer(mut self, key: impl Into<SecretString>) -> Self {
+        self.auth = Auth::RawAccessKey(key.into());
+        self
+    }
+
+    /// Custom credentials (for example a token signed by a KMS).
+    pub fn credentials(mut self, credentials: Arc<dyn Credentials>) -> Self {
+        self.auth = Auth::Custom(credentials);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`idp_core::ErrorKind::InvalidInput`] for a malformed access key (the message does not
+    /// echo it), no authentication method, no base URL where none can be derived, or an invalid
+    /// base URL; [`idp_core::ErrorKind::Transport`] when the default transport cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let ClientBuilder {
+            core,
+            base_url,
+            auth,
+        } = self;
+        let resolve = |key: Option<&AccessKey>| -> Result<BaseUrl> {
+            match (&base_url, key) {
+                (Some(url), _) => BaseUrl::parse(url),
+                (None, Some(key)) => BaseUrl::parse(&key.default_base_url()),
+                (None, None) => Err(Error::invalid_input(
+                    "authress: a base URL is required (your custom domain or https://<accountId>.api.authress.io)",
+                )),
+            }
+        };
+        let (url, credentials): (BaseUrl, Arc<dyn Credentials>) = match auth {
+            Auth::None => {
+                return Err(Error::invalid_input(
+                    "authress: no credentials; call access_key, user_token or raw_access_key_as_bearer",
+                ));
+            }
+            Auth::AccessKey(secret) => {
+                let key = AccessKey::parse(secret.expose_secret())?;
+                let url = resolve(Some(&key))?;
+                let tokens = AccessKeyTokens::new(key, &url)?;
+                (
+                    url,
+                    Arc::new(CachedToken::new(tokens).refresh_before(REFRESH_BEFORE)),
+                )
+            }
+            Auth::RawAccessKey(secret) => {
+                let key = AccessKey::parse(secret.expose_secret())?;
+                let url = resolve(Some(&key))?;
+                let token = SecretString::from(secret.expose_secret().trim());
+                (url, Arc::new(StaticToken::bearer(&token)?))
+            }
+            Auth::UserToken(secret) => {
+                let url = resolve(None)?;
+                let token = SecretString::from(strip_bearer(secret.expose_secret()));
+                (url, Arc::new(StaticToken::bearer(&token)?))
+            }
+            Auth::Custom(credentials) => (resolve(None)?, credentials),
+        };
+        let inner = core
+            .base_url(url.as_str())
+            .credentials(credentials)
+            .build()?;
+        Ok(Client { inner })
+    }
+}

@@ -1,0 +1,206 @@
+//! Authress end to end: every operation through the real client against `FakeAuthress`, which
+//! verifies the locally signed EdDSA tokens.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use idp::authress::Client;
+use idp::authress::models::{Connection, ConnectionType, Nullable};
+use idp_core::test_util::RecordingSleeper;
+use idp_testkit::{FakeAuthress, Fault};
+
+use crate::TestResult;
+
+fn client(fake: &FakeAuthress, sleeper: &RecordingSleeper) -> idp::Result<Client> {
+    Client::builder()
+        .base_url(fake.base_url())
+        .access_key(fake.access_key())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build()
+}
+
+fn oauth_connection(name: &str) -> Connection {
+    let mut c = Connection::new(ConnectionType::Oauth2);
+    c.authentication_url = Some("https://accounts.example.com/authorize".into());
+    c.token_url = Nullable::Value("https://accounts.example.com/token".into());
+    c.client_id = Nullable::Value(format!("client-{name}"));
+    c.client_secret = Nullable::Value("connection-client-secret".into());
+    c
+}
+
+#[tokio::test]
+async fn every_operation_round_trips_through_the_fake() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let authress = client(&fake, &RecordingSleeper::new())?;
+    let connections = authress.connections();
+
+    // create (201)
+    let created = connections.create(oauth_connection("a")).send().await?;
+    let id = created
+        .connection_id
+        .value()
+        .cloned()
+        .ok_or("no connection id")?;
+    assert_eq!(created.connection_type, Some(ConnectionType::Oauth2));
+
+    // get
+    let mut got = connections.get(&id).send().await?;
+    assert_eq!(got.client_id.value().map(String::as_str), Some("client-a"));
+
+    // update (PUT): edit and send back; the fake stores what was sent
+    got.issuer_url = Nullable::Value("https://accounts.example.com".into());
+    let updated = connections.update(&id, got).send().await?;
+    assert_eq!(
+        updated.issuer_url.value().map(String::as_str),
+        Some("https://accounts.example.com")
+    );
+
+    // list
+    let all = connections.list().collect_all().await?;
+    assert!(all.iter().any(|c| c.connection_id.value() == Some(&id)));
+
+    // get user credentials, with a user id that needs encoding
+    let user = "google|a/b c+d@e:f";
+    fake.set_user_credentials(&id, user, "provider-access-token");
+    let creds = connections.get_credentials(&id, user).send().await?;
+    assert_eq!(creds.access_token, "provider-access-token");
+
+    // delete (204), then get is a 404
+    connections.delete(&id).send().await?;
+    let err = connections
+        .get(&id)
+        .send()
+        .await
+        .err()
+        .ok_or("expected 404")?;
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.operation(), Some("getConnection"));
+
+    // every request carried a JWT the fake verified, and the links Accept header
+    let log = fake.requests();
+    assert!(
+        log.iter()
+            .all(|r| r.header("accept") == Some("application/links+json"))
+    );
+    assert!(log.iter().all(|r| {
+        r.header("authorization")
+            .is_some_and(|a| a.starts_with("Bearer ey"))
+    }));
+    Ok(())
+}
+
+#[tokio::test]
+async fn paging_through_1200_seeded_connections_yields_each_once() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let seeded = fake.seed_connections(1200);
+    let authress = client(&fake, &RecordingSleeper::new())?;
+    let listed: Vec<String> = authress
+        .connections()
+        .list()
+        .limit(100)
+        .collect_all()
+        .await?
+        .into_iter()
+        .filter_map(|c| c.connection_id.into_value())
+        .collect();
+    assert_eq!(listed, seeded);
+    assert_eq!(fake.requests().len(), 12);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_key_the_fake_does_not_know_gets_an_auth_error() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let wrong = fake.unrelated_access_key()?;
+    let authress = Client::builder()
+        .base_url(fake.base_url())
+        .access_key(wrong.as_str())
+        .build()?;
+    let err = authress
+        .connections()
+        .list()
+        .collect_all()
+        .await
+        .err()
+        .ok_or("expected 401")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Auth);
+    assert!(err.is_unauthorized());
+    assert!(!format!("{err} {err:?}").contains(wrong.rsplit('.').next().unwrap_or("?")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_raw_key_mode_is_accepted_when_chosen() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    fake.seed_connections(3);
+    let authress = Client::builder()
+        .base_url(fake.base_url())
+        .raw_access_key_as_bearer(fake.access_key())
+        .build()?;
+    assert_eq!(authress.connections().list().collect_all().await?.len(), 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn faults_rate_limits_5xx_drops_and_truncation() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let ids = fake.seed_connections(2);
+    let sleeper = RecordingSleeper::new();
+    let authress = client(&fake, &sleeper)?;
+
+    // a 429 storm of 3, honoured with the advertised Retry-After
+    fake.faults().operation("getConnection").next(
+        3,
+        Fault::Status429 {
+            reset_after: Duration::from_secs(2),
+        },
+    );
+    authress.connections().get(&ids[0]).send().await?;
+    assert_eq!(sleeper.waits(), vec![Duration::from_secs(2); 3]);
+
+    // a 503 on a GET is retried
+    fake.faults()
+        .operation("getConnection")
+        .next(1, Fault::Status(503));
+    authress.connections().get(&ids[0]).send().await?;
+
+    // a dropped connection on a POST is surfaced, not retried
+    fake.clear_requests();
+    fake.faults()
+        .operation("createConnection")
+        .next(1, Fault::DropConnection);
+    let err = authress
+        .connections()
+        .create(oauth_connection("drop"))
+        .send()
+        .await
+        .err()
+        .ok_or("expected error")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Transport, "{err}");
+    assert_eq!(
+        fake.requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count(),
+        1
+    );
+
+    // a truncated body is a Decode error naming the operation
+    fake.faults()
+        .operation("getConnection")
+        .next(1, Fault::TruncatedBody);
+    let err = authress
+        .connections()
+        .get(&ids[1])
+        .send()
+        .await
+        .err()
+        .ok_or("expected error")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Decode);
+    assert!(
+        err.to_string()
+            .starts_with("getConnection: could not decode"),
+        "{err}"
+    );
+    Ok(())
+}

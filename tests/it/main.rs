@@ -1,0 +1,6 @@
+//! Workspace end-to-end tests: every operation of every provider through the real clients against
+//! the `idp-testkit` fakes, over loopback HTTP.
+
+mod authress;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
