@@ -52,6 +52,9 @@ pub use retry::{Clock, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
 pub use transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError};
 pub use urls::{BaseUrl, encode_segment, is_loopback};
 
+/// The version of the rustc that built this crate (for `User-Agent`-style headers).
+pub const RUSTC_VERSION: &str = env!("IDP_RUSTC_VERSION");
+
 /// Re-exports of the HTTP types that appear in the public API.
 pub mod http {
     pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};

@@ -1,1 +1,10 @@
 //! Integration tests of idp-kinde.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod common;
+mod errors;
+mod pagination;
+mod request_shape;
+mod retry;
+mod spec;

@@ -1,0 +1,174 @@
+//! Configuration from the environment and the Kinde domain rules.
+
+use idp_core::{Error, Result};
+
+use crate::client::ClientBuilder;
+
+/// The business domain (`acme.kinde.com`, with or without `https://`).
+pub const ENV_DOMAIN: &str = "KINDE_DOMAIN";
+/// The M2M application's client id.
+pub const ENV_CLIENT_ID: &str = "KINDE_MANAGEMENT_CLIENT_ID";
+/// The M2M application's client secret.
+pub const ENV_CLIENT_SECRET: &str = "KINDE_MANAGEMENT_CLIENT_SECRET";
+/// Optional: the token audience (default `https://<domain>/api`).
+pub const ENV_AUDIENCE: &str = "KINDE_AUDIENCE";
+
+/// A builder from variables read through `get` (empty values count as missing).
+pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
+    let read = |name: &str| {
+        get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let domain = read(ENV_DOMAIN);
+    let client_id = read(ENV_CLIENT_ID);
+    let client_secret = read(ENV_CLIENT_SECRET);
+    let missing: Vec<&str> = [
+        (ENV_DOMAIN, domain.is_none()),
+        (ENV_CLIENT_ID, client_id.is_none()),
+        (ENV_CLIENT_SECRET, client_secret.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, absent)| absent.then_some(name))
+    .collect();
+    let (Some(domain), Some(client_id), Some(client_secret)) = (domain, client_id, client_secret)
+    else {
+        return Err(Error::invalid_input(format!(
+            "kinde: missing environment variable(s): {}",
+            missing.join(", ")
+        )));
+    };
+    let mut builder = ClientBuilder::new()
+        .domain(domain)
+        .client_credentials(client_id, client_secret);
+    if let Some(audience) = read(ENV_AUDIENCE) {
+        builder = builder.audience(audience);
+    }
+    Ok(builder)
+}
+
+/// `acme.kinde.com`, `https://acme.kinde.com/` or `acme` → `https://acme.kinde.com`. A host with
+/// no dot (other than `localhost`) is taken as a Kinde subdomain. Paths, queries and credentials
+/// are refused: the domain is only a host.
+pub(crate) fn normalize_domain(input: &str) -> Result<String> {
+    let trimmed = input.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(Error::invalid_input("kinde: the domain must not be empty"));
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let mut url = url::Url::parse(&with_scheme).map_err(|e| {
+        Error::invalid_input(format!("kinde: the domain `{trimmed}` is not valid: {e}"))
+    })?;
+    if (url.path() != "/" && !url.path().is_empty())
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(Error::invalid_input(format!(
+            "kinde: the domain must be a host such as `acme.kinde.com`, without a path (got `{trimmed}`)"
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid_input(
+            "kinde: the domain must not contain credentials",
+        ));
+    }
+    if let Some(url::Host::Domain(host)) = url.host() {
+        if !host.contains('.') && !host.eq_ignore_ascii_case("localhost") {
+            let full = format!("{host}.kinde.com");
+            url.set_host(Some(&full)).map_err(|e| {
+                Error::invalid_input(format!("kinde: the domain is not valid: {e}"))
+            })?;
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idp_core::ErrorKind;
+
+    #[test]
+    fn domain_forms() {
+        let ok = |s: &str| normalize_domain(s).ok();
+        assert_eq!(
+            ok("acme.kinde.com").as_deref(),
+            Some("https://acme.kinde.com")
+        );
+        assert_eq!(
+            ok("https://acme.kinde.com/").as_deref(),
+            Some("https://acme.kinde.com")
+        );
+        assert_eq!(ok(" acme ").as_deref(), Some("https://acme.kinde.com"));
+        assert_eq!(
+            ok("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            ok("http://localhost:9").as_deref(),
+            Some("http://localhost:9")
+        );
+        for bad in [
+            "",
+            "  ",
+            "https://acme.kinde.com/api",
+            "acme.kinde.com?x=1",
+            "https://u:p@acme.kinde.com",
+        ] {
+            assert_eq!(
+                normalize_domain(bad).err().map(|e| e.kind()),
+                Some(ErrorKind::InvalidInput),
+                "{bad:?}"
+            );
+        }
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn from_lookup_reads_the_official_variables() -> Result<()> {
+        let builder = from_lookup(env(&[
+            ("KINDE_DOMAIN", "https://acme.kinde.com"),
+            ("KINDE_MANAGEMENT_CLIENT_ID", "id-1"),
+            ("KINDE_MANAGEMENT_CLIENT_SECRET", "SECRET-1"),
+            ("KINDE_AUDIENCE", "https://acme.kinde.com/api/v1"),
+        ]))?;
+        let text = format!("{builder:?}");
+        assert!(
+            text.contains("id-1") && text.contains("https://acme.kinde.com/api/v1"),
+            "{text}"
+        );
+        assert!(!text.contains("SECRET-1"), "{text}");
+        let client = builder.build()?;
+        assert_eq!(client.core().base_url().as_str(), "https://acme.kinde.com");
+        assert!(!format!("{client:?}").contains("SECRET-1"));
+        Ok(())
+    }
+
+    #[test]
+    fn from_lookup_names_every_missing_variable() {
+        let err = from_lookup(env(&[
+            ("KINDE_DOMAIN", "acme.kinde.com"),
+            ("KINDE_MANAGEMENT_CLIENT_ID", " "),
+        ]))
+        .err();
+        let text = err.as_ref().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::InvalidInput));
+        assert!(
+            text.contains("KINDE_MANAGEMENT_CLIENT_ID")
+                && text.contains("KINDE_MANAGEMENT_CLIENT_SECRET"),
+            "{text}"
+        );
+        assert!(!text.contains("KINDE_DOMAIN"), "{text}");
+    }
+}
