@@ -2,5 +2,6 @@
 //! the `idp-testkit` fakes, over loopback HTTP.
 
 mod authress;
+mod kinde;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -1,0 +1,207 @@
+//! Kinde end to end: every operation through the real client against `FakeKinde`, with M2M tokens
+//! from its fake token endpoint.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use idp::kinde::Client;
+use idp::kinde::models::{
+    CreateConnectionRequest, CreateConnectionRequestOptionsSocial, ReplaceConnectionRequest,
+    Strategy, UpdateConnectionRequest,
+};
+use idp_core::test_util::RecordingSleeper;
+use idp_testkit::{FakeKinde, Fault};
+
+use crate::TestResult;
+
+fn client(fake: &FakeKinde, sleeper: &RecordingSleeper) -> idp::Result<Client> {
+    Client::builder()
+        .domain(fake.base_url())
+        .client_credentials(fake.client_id(), fake.client_secret())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build()
+}
+
+#[tokio::test]
+async fn every_operation_round_trips_through_the_fake() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let kinde = client(&fake, &RecordingSleeper::new())?;
+    let connections = kinde.connections();
+
+    let created = connections
+        .create(
+            CreateConnectionRequest::new("github", "GitHub", Strategy::Github).options(
+                CreateConnectionRequestOptionsSocial::new()
+                    .client_id("gh-id")
+                    .client_secret("gh-secret"),
+            ),
+        )
+        .send()
+        .await?;
+    let id = created.id().ok_or("no id")?.to_owned();
+
+    let got = connections.get(&id).send().await?;
+    let conn = got.connection.ok_or("no connection")?;
+    assert_eq!(conn.name.as_deref(), Some("github"));
+    assert_eq!(conn.strategy, Some(Strategy::Github));
+
+    connections
+        .update(
+            &id,
+            UpdateConnectionRequest::new().display_name("GitHub (staff)"),
+        )
+        .send()
+        .await?;
+    let after_update = connections
+        .get(&id)
+        .send()
+        .await?
+        .connection
+        .ok_or("no connection")?;
+    assert_eq!(after_update.display_name.as_deref(), Some("GitHub (staff)"));
+
+    connections
+        .replace(&id, ReplaceConnectionRequest::new("github2", "GitHub 2"))
+        .send()
+        .await?;
+    let after_replace = connections
+        .get(&id)
+        .send()
+        .await?
+        .connection
+        .ok_or("no connection")?;
+    assert_eq!(after_replace.name.as_deref(), Some("github2"));
+
+    let listed = connections.list().collect_all().await?;
+    assert!(listed.iter().any(|c| c.id.as_deref() == Some(id.as_str())));
+
+    connections.delete(&id).send().await?;
+    let err = connections
+        .get(&id)
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert!(
+        err.is_not_found() || err.status().is_some_and(|s| s.as_u16() == 400),
+        "{err}"
+    );
+
+    assert_eq!(fake.token_requests(), 1, "one token for the whole session");
+    Ok(())
+}
+
+#[tokio::test]
+async fn paging_through_1100_seeded_connections_yields_each_once() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let seeded = fake.seed_connections(1100);
+    let kinde = client(&fake, &RecordingSleeper::new())?;
+    let listed: Vec<String> = kinde
+        .connections()
+        .list()
+        .page_size(100)
+        .collect_all()
+        .await?
+        .into_iter()
+        .filter_map(|c| c.id)
+        .collect();
+    assert_eq!(listed.len(), 1100);
+    let mut a = listed.clone();
+    let mut b = seeded.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "each seeded connection exactly once");
+    Ok(())
+}
+
+#[tokio::test]
+async fn wrong_client_secret_is_an_auth_error_without_the_secret() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let kinde = Client::builder()
+        .domain(fake.base_url())
+        .client_credentials(fake.client_id(), "wrong-secret-value")
+        .build()?;
+    let err = kinde
+        .connections()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Auth);
+    assert!(err.to_string().contains("invalid_client"), "{err}");
+    assert!(!format!("{err} {err:?}").contains("wrong-secret-value"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn revoked_tokens_are_refreshed_once() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    fake.seed_connections(2);
+    let kinde = client(&fake, &RecordingSleeper::new())?;
+    kinde.connections().list().send().await?;
+    fake.revoke_tokens();
+    kinde.connections().list().send().await?;
+    assert_eq!(fake.token_requests(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn faults_rate_limits_5xx_drops_and_truncation() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let ids = fake.seed_connections(2);
+    let sleeper = RecordingSleeper::new();
+    let kinde = client(&fake, &sleeper)?;
+
+    fake.faults().operation("GetConnection").next(
+        2,
+        Fault::Status429 {
+            reset_after: Duration::from_secs(3),
+        },
+    );
+    kinde.connections().get(&ids[0]).send().await?;
+    assert_eq!(sleeper.waits(), vec![Duration::from_secs(3); 2]);
+
+    fake.faults()
+        .operation("GetConnection")
+        .next(1, Fault::Status(503));
+    kinde.connections().get(&ids[0]).send().await?;
+
+    fake.clear_requests();
+    fake.faults()
+        .operation("CreateConnection")
+        .next(1, Fault::DropConnection);
+    let err = kinde
+        .connections()
+        .create(CreateConnectionRequest::new("x", "X", Strategy::Github))
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Transport, "{err}");
+    assert_eq!(
+        fake.requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == "/api/v1/connections")
+            .count(),
+        1
+    );
+
+    fake.faults()
+        .operation("GetConnection")
+        .next(1, Fault::TruncatedBody);
+    let err = kinde
+        .connections()
+        .get(&ids[1])
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Decode);
+    assert!(
+        err.to_string()
+            .starts_with("GetConnection: could not decode"),
+        "{err}"
+    );
+    Ok(())
+}
