@@ -1,0 +1,257 @@
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use idp_testkit::FakeAuthress;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+
+use crate::{TestResult, http, json};
+
+/// Signs a service-client JWT from an access key, as the SDKs do.
+fn jwt(access_key: &str, aud: &str, exp_offset: i64) -> String {
+    let parts: Vec<&str> = access_key.split('.').collect();
+    assert_eq!(parts.len(), 4);
+    let der = STANDARD.decode(parts[3]).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(parts[1].to_owned());
+    header.typ = Some("at+jwt".to_owned());
+    let claims = json!({
+        "iss": format!("https://{}.api.authress.io/v1/clients/{}", parts[2], parts[0]),
+        "sub": parts[0], "client_id": parts[0], "aud": aud,
+        "iat": now, "exp": now + exp_offset, "scope": "openid",
+    });
+    jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(&der)).unwrap()
+}
+
+fn bearer(fake: &FakeAuthress) -> String {
+    format!(
+        "Bearer {}",
+        jwt(fake.access_key(), &fake.audience(), 86_400)
+    )
+}
+
+#[tokio::test]
+async fn authress_access_key_has_the_four_segment_format() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let parts: Vec<&str> = fake.access_key().split('.').collect();
+    assert_eq!(parts[0], fake.client_id());
+    assert_eq!(parts[1], fake.key_id());
+    assert_eq!(parts[2], fake.account_id());
+    assert!(parts[3].starts_with("MC4CAQAwBQYDK2VwBCIEI"));
+    assert!(!format!("{fake:?}").contains(parts[3]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn authress_rejects_missing_foreign_expired_and_misaddressed_tokens() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let url = format!("{}/v1/connections", fake.base_url());
+    let foreign = fake.unrelated_access_key()?;
+    let cases = [
+        None,
+        Some("Bearer".to_owned()),
+        Some(format!("Bearer {}", jwt(&foreign, &fake.audience(), 3600))),
+        Some(format!(
+            "Bearer {}",
+            jwt(fake.access_key(), "other.accounts.authress.io", 3600)
+        )),
+        Some(format!(
+            "Bearer {}",
+            jwt(fake.access_key(), &fake.audience(), -3600)
+        )),
+        Some(format!("Bearer {foreign}")),
+    ];
+    for (i, auth) in cases.into_iter().enumerate() {
+        let mut req = http().get(&url);
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        let (status, body) = json(req.send().await?).await?;
+        assert_eq!(status, 401, "case {i}");
+        assert!(body["title"].is_string(), "case {i}");
+    }
+    for auth in [bearer(&fake), format!("Bearer {}", fake.access_key())] {
+        let r = http()
+            .get(&url)
+            .header("authorization", auth)
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(r.headers()["content-type"], "application/links+json");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn authress_connections_crud_keeps_state() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let base = format!("{}/v1/connections", fake.base_url());
+    let auth = bearer(&fake);
+    let c = http();
+
+    let create = json!({
+        "type": "OAUTH2", "authenticationUrl": "https://idp.example.com/auth",
+        "clientId": "cid", "clientSecret": "shh", "data": {"name": "Example"},
+    });
+    let r = c
+        .post(&base)
+        .header("authorization", &auth)
+        .body(create.to_string())
+        .send()
+        .await?;
+    assert_eq!(r.headers()["content-type"], "application/links+json");
+    let (s, created) = json(r).await?;
+    assert_eq!(s, 201);
+    let id = created["connectionId"].as_str().unwrap().to_owned();
+    assert!(created.get("clientSecret").is_none());
+    assert!(created["createdTime"].is_string());
+    assert_eq!(fake.connection(&id).unwrap()["clientSecret"], "shh");
+
+    let (s, got) = json(
+        c.get(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((s, got["data"]["name"].as_str()), (200, Some("Example")));
+
+    let replace = json!({"type": "SAML2", "authenticationUrl": "https://idp.example.com/sso"});
+    let (s, updated) = json(
+        c.put(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .body(replace.to_string())
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((s, updated["type"].as_str()), (200, Some("SAML2")));
+    assert!(
+        updated.get("data").is_none(),
+        "PUT replaces the whole document"
+    );
+    assert_eq!(updated["createdTime"], created["createdTime"]);
+
+    let (_, list) = json(c.get(&base).header("authorization", &auth).send().await?).await?;
+    assert_eq!(list["connections"].as_array().map(Vec::len), Some(1));
+    assert!(list["pagination"].get("next").is_none());
+
+    let creds = format!("{base}/{id}/users/google%7C123%2Fx/credentials");
+    let (s, err) = json(c.get(&creds).header("authorization", &auth).send().await?).await?;
+    assert_eq!(s, 404);
+    assert!(err["title"].is_string());
+    fake.set_user_credentials(&id, "google|123/x", "provider-token");
+    let (s, body) = json(c.get(&creds).header("authorization", &auth).send().await?).await?;
+    assert_eq!(
+        (s, body["accessToken"].as_str()),
+        (200, Some("provider-token"))
+    );
+
+    let (s, _) = json(
+        c.post(&base)
+            .header("authorization", &auth)
+            .body(r#"{"type":"FTP"}"#)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    let (s, _) = json(
+        c.post(&base)
+            .header("authorization", &auth)
+            .body(format!(r#"{{"connectionId":"{id}"}}"#))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 409);
+
+    let r = c
+        .delete(format!("{base}/{id}"))
+        .header("authorization", &auth)
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 204);
+    let (s, _) = json(
+        c.get(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 404);
+    let (s, _) = json(
+        c.put(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .body("{}")
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn authress_pages_1000_connections_by_cursor() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let seeded = fake.seed_connections(1_000);
+    let auth = bearer(&fake);
+    let mut cursor: Option<String> = None;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let mut url = format!("{}/v1/connections?limit=100", fake.base_url());
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let (s, body) = json(
+            http()
+                .get(&url)
+                .header("authorization", &auth)
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(s, 200);
+        pages += 1;
+        for c in body["connections"].as_array().unwrap() {
+            seen.push(c["connectionId"].as_str().unwrap().to_owned());
+        }
+        match body
+            .pointer("/pagination/next/cursor")
+            .and_then(Value::as_str)
+        {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 10);
+    assert_eq!(seen, seeded);
+    let (s, _) = json(
+        http()
+            .get(format!("{}/v1/connections?cursor=%%%", fake.base_url()))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    // Default limit is 100; a filter narrows the walk.
+    let (_, body) = json(
+        http()
+            .get(format!(
+                "{}/v1/connections?filter=connection%20999",
+                fake.base_url()
+            ))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(body["connections"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}

@@ -1,0 +1,258 @@
+use idp_testkit::FakeKinde;
+use serde_json::{Value, json};
+
+use crate::{TestResult, http, json};
+
+fn form(fake: &FakeKinde, secret: &str, audience: &str) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("client_id", fake.client_id())
+        .append_pair("client_secret", secret)
+        .append_pair("audience", audience)
+        .finish()
+}
+
+async fn token(fake: &FakeKinde) -> Result<String, Box<dyn std::error::Error>> {
+    let r = http()
+        .post(format!("{}/oauth2/token", fake.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(fake, fake.client_secret(), &fake.audience()))
+        .send()
+        .await?;
+    let (s, body) = json(r).await?;
+    assert_eq!(s, 200);
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["expires_in"], 86_400);
+    Ok(format!(
+        "Bearer {}",
+        body["access_token"].as_str().unwrap_or_default()
+    ))
+}
+
+#[tokio::test]
+async fn kinde_token_endpoint_checks_credentials_and_audience() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let url = format!("{}/oauth2/token", fake.base_url());
+    let (s, body) = json(
+        http()
+            .post(&url)
+            .body(form(&fake, "wrong", &fake.audience()))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((s, body["error"].as_str()), (401, Some("invalid_client")));
+    let (s, _) = json(
+        http()
+            .post(&url)
+            .body(form(&fake, fake.client_secret(), "https://x.kinde.com/api"))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    let auth = token(&fake).await?;
+    assert_eq!(fake.token_requests(), 3);
+
+    let list = format!("{}/api/v1/connections", fake.base_url());
+    for bad in [None, Some("Bearer nope"), Some("Basic abc")] {
+        let mut req = http().get(&list);
+        if let Some(a) = bad {
+            req = req.header("authorization", a);
+        }
+        let (s, body) = json(req.send().await?).await?;
+        assert_eq!(s, 401, "{bad:?}");
+        assert!(body["errors"].is_array());
+    }
+    let r = http()
+        .get(&list)
+        .header("authorization", &auth)
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 200);
+    fake.revoke_tokens();
+    let r = http()
+        .get(&list)
+        .header("authorization", &auth)
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 401);
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_connections_crud_keeps_state() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let auth = token(&fake).await?;
+    let base = format!("{}/api/v1/connections", fake.base_url());
+    let c = http();
+
+    let (s, err) = json(
+        c.post(&base)
+            .header("authorization", &auth)
+            .body(r#"{"name":"x"}"#)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    assert!(err["errors"][0]["code"].is_string());
+    let create = json!({"name": "gh", "display_name": "GitHub", "strategy": "oauth2:github",
+        "enabled_applications": ["app1"], "options": {"client_id": "x", "client_secret": "y"}});
+    let (s, created) = json(
+        c.post(&base)
+            .header("authorization", &auth)
+            .body(create.to_string())
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 201);
+    let id = created["connection"]["id"].as_str().unwrap().to_owned();
+
+    let (s, got) = json(
+        c.get(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 200);
+    assert_eq!(got["code"], "OK");
+    assert_eq!(
+        got["connection"],
+        json!({"id": id, "name": "gh", "display_name": "GitHub", "strategy": "oauth2:github"})
+    );
+
+    let (s, ok) = json(
+        c.patch(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .body(r#"{"display_name":"GH"}"#)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((s, ok["code"].as_str()), (200, Some("OK")));
+    let stored = fake.connection(&id).unwrap();
+    assert_eq!(
+        (stored["name"].as_str(), stored["display_name"].as_str()),
+        (Some("gh"), Some("GH"))
+    );
+    assert_eq!(
+        stored["enabled_applications"],
+        json!(["app1"]),
+        "PATCH keeps other fields"
+    );
+
+    let (s, _) = json(
+        c.put(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .body(r#"{"name":"gh2","display_name":"G2"}"#)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 200);
+    let stored = fake.connection(&id).unwrap();
+    assert_eq!(stored["enabled_applications"], json!([]), "PUT replaces");
+    assert_eq!(stored["strategy"], "oauth2:github", "strategy is kept");
+
+    let (s, _) = json(
+        c.put(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .body(r#"{"name":"x"}"#)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    let (s, ok) = json(
+        c.delete(format!("{base}/{id}"))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((s, ok["message"].as_str()), (200, Some("Success")));
+    for req in [
+        c.get(format!("{base}/{id}")),
+        c.delete(format!("{base}/{id}")),
+        c.patch(format!("{base}/{id}")).body("{}"),
+    ] {
+        let (s, err) = json(req.header("authorization", &auth).send().await?).await?;
+        assert_eq!(s, 404);
+        assert!(
+            err["errors"]["code"].is_string(),
+            "NotFoundResponse has an errors object"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_pages_1000_connections_with_starting_after_and_ending_before() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let seeded = fake.seed_connections(1_000);
+    let auth = token(&fake).await?;
+    let base = format!("{}/api/v1/connections", fake.base_url());
+    let mut seen: Vec<String> = Vec::new();
+    let mut pages = 0;
+    loop {
+        let mut url = format!("{base}?page_size=250");
+        if let Some(last) = seen.last() {
+            url.push_str(&format!("&starting_after={last}"));
+        }
+        let (s, body) = json(
+            http()
+                .get(&url)
+                .header("authorization", &auth)
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(s, 200);
+        pages += 1;
+        for c in body["connections"].as_array().unwrap() {
+            seen.push(c["id"].as_str().unwrap().to_owned());
+        }
+        if body["has_more"] != Value::Bool(true) {
+            break;
+        }
+    }
+    assert_eq!(pages, 4);
+    assert_eq!(seen, seeded);
+
+    // Backwards from the last item, default page size 10.
+    let (_, body) = json(
+        http()
+            .get(format!("{base}?ending_before={}", seeded[999]))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    let ids: Vec<&str> = body["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        seeded[989..999]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(body["has_more"], true);
+    let (s, _) = json(
+        http()
+            .get(format!("{base}?ending_before=a&starting_after=b"))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    Ok(())
+}
