@@ -1,1 +1,15 @@
 //! Integration tests of idp-okta.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
+
+mod auth;
+mod common;
+mod models;
+mod shape;
+mod spec;
+mod wire;

@@ -1,0 +1,258 @@
+//! Configuration from the environment, with the variable names of Okta's official SDKs.
+//!
+//! | variable | meaning |
+//! | --- | --- |
+//! | `OKTA_CLIENT_ORGURL` | the org URL (required) |
+//! | `OKTA_CLIENT_AUTHORIZATIONMODE` | `SSWS` (default), `Bearer` or `PrivateKey` |
+//! | `OKTA_CLIENT_TOKEN` | the API token (`SSWS`) or access token (`Bearer`) |
+//! | `OKTA_CLIENT_CLIENTID` | the service app's client id (`PrivateKey`) |
+//! | `OKTA_CLIENT_SCOPES` | scopes, comma or space separated (`PrivateKey`) |
+//! | `OKTA_CLIENT_PRIVATEKEY` | the PEM private key, or a path to a PEM file (`PrivateKey`) |
+//! | `OKTA_CLIENT_KID` / `OKTA_CLIENT_PRIVATEKEYID` | the key's `kid` (optional; Python / Go spelling) |
+//! | `OKTA_CLIENT_DPOPENABLED` | `false` turns DPoP off (it is on by default for `PrivateKey`) |
+//! | `OKTA_CLIENT_CONNECTIONTIMEOUT` / `OKTA_CLIENT_CONNECTION_TIMEOUT` | connect timeout, seconds |
+//! | `OKTA_CLIENT_REQUESTTIMEOUT` / `OKTA_CLIENT_REQUEST_TIMEOUT` | request timeout, seconds (`0` = none) |
+//! | `OKTA_CLIENT_RATELIMIT_MAXRETRIES` / `OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES` | retries after a 429 |
+//!
+//! Both spellings of the multi-word names are read because Okta's Go SDK reads the underscored
+//! ones while its README (and the Python SDK) use the joined ones.
+
+use std::time::Duration;
+
+use idp_core::{Error, Result, RetryPolicy};
+
+use crate::client::ClientBuilder;
+
+fn first(get: &impl Fn(&str) -> Option<String>, names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .filter_map(|n| get(n))
+        .map(|v| v.trim().to_owned())
+        .find(|v| !v.is_empty())
+}
+
+fn seconds(get: &impl Fn(&str) -> Option<String>, names: &[&str]) -> Result<Option<u64>> {
+    match first(get, names) {
+        None => Ok(None),
+        Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
+            Error::invalid_input(format!("{} must be a whole number of seconds", names[0]))
+        }),
+    }
+}
+
+/// Reads `OKTA_CLIENT_PRIVATEKEY`: PEM text, or a path to a PEM file.
+fn private_key(value: String) -> Result<String> {
+    if value.contains("-----BEGIN") {
+        // Environment variables often carry `\n` escapes instead of newlines.
+        return Ok(value.replace("\\n", "\n"));
+    }
+    std::fs::read_to_string(&value).map_err(|e| {
+        Error::invalid_input(format!(
+            "OKTA_CLIENT_PRIVATEKEY is neither a PEM key nor a readable file ({})",
+            e.kind()
+        ))
+    })
+}
+
+/// Builds a [`ClientBuilder`] from a variable lookup (the environment, or a map in tests).
+pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
+    let mut builder = ClientBuilder::new();
+    let org = first(&get, &["OKTA_CLIENT_ORGURL"])
+        .ok_or_else(|| Error::invalid_input("OKTA_CLIENT_ORGURL is not set"))?;
+    builder = builder.org_url(org);
+    let mode = first(&get, &["OKTA_CLIENT_AUTHORIZATIONMODE"]).unwrap_or_else(|| "SSWS".to_owned());
+    builder = match mode.to_ascii_lowercase().as_str() {
+        "ssws" => {
+            let token = first(&get, &["OKTA_CLIENT_TOKEN"]).ok_or_else(|| {
+                Error::invalid_input("OKTA_CLIENT_TOKEN is not set (authorization mode SSWS)")
+            })?;
+            builder.api_token(token)
+        }
+        "bearer" => {
+            let token = first(&get, &["OKTA_CLIENT_TOKEN"]).ok_or_else(|| {
+                Error::invalid_input("OKTA_CLIENT_TOKEN is not set (authorization mode Bearer)")
+            })?;
+            builder.access_token(token)
+        }
+        "privatekey" => {
+            let client_id = first(&get, &["OKTA_CLIENT_CLIENTID"]).ok_or_else(|| {
+                Error::invalid_input(
+                    "OKTA_CLIENT_CLIENTID is not set (authorization mode PrivateKey)",
+                )
+            })?;
+            let scopes = first(&get, &["OKTA_CLIENT_SCOPES"]).ok_or_else(|| {
+                Error::invalid_input(
+                    "OKTA_CLIENT_SCOPES is not set (authorization mode PrivateKey)",
+                )
+            })?;
+            let scopes: Vec<String> = scopes
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let key = first(&get, &["OKTA_CLIENT_PRIVATEKEY"]).ok_or_else(|| {
+                Error::invalid_input(
+                    "OKTA_CLIENT_PRIVATEKEY is not set (authorization mode PrivateKey)",
+                )
+            })?;
+            let mut b = builder.private_key_jwt(client_id, private_key(key)?, scopes);
+            if let Some(kid) = first(&get, &["OKTA_CLIENT_KID", "OKTA_CLIENT_PRIVATEKEYID"]) {
+                b = b.key_id(kid);
+            }
+            if let Some(dpop) = first(&get, &["OKTA_CLIENT_DPOPENABLED"]) {
+                b = b.dpop(!matches!(
+                    dpop.to_ascii_lowercase().as_str(),
+                    "false" | "0" | "no" | "off"
+                ));
+            }
+            b
+        }
+        _ => {
+            return Err(Error::invalid_input(
+                "OKTA_CLIENT_AUTHORIZATIONMODE must be SSWS, Bearer or PrivateKey",
+            ));
+        }
+    };
+    if let Some(s) = seconds(
+        &get,
+        &[
+            "OKTA_CLIENT_CONNECTIONTIMEOUT",
+            "OKTA_CLIENT_CONNECTION_TIMEOUT",
+        ],
+    )? {
+        if s > 0 {
+            builder = builder.connect_timeout(Duration::from_secs(s));
+        }
+    }
+    if let Some(s) = seconds(
+        &get,
+        &["OKTA_CLIENT_REQUESTTIMEOUT", "OKTA_CLIENT_REQUEST_TIMEOUT"],
+    )? {
+        builder = builder.timeout((s > 0).then(|| Duration::from_secs(s)));
+    }
+    if let Some(n) = seconds(
+        &get,
+        &[
+            "OKTA_CLIENT_RATELIMIT_MAXRETRIES",
+            "OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES",
+        ],
+    )? {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        builder = builder.retry_policy(RetryPolicy::default().max_retries(n));
+    }
+    Ok(builder)
+}
+
+impl ClientBuilder {
+    /// A builder configured from the environment (see the [module docs](crate::config) for the
+    /// variables). Builder calls made afterwards override it.
+    ///
+    /// # Errors
+    /// [`idp_core::ErrorKind::InvalidInput`] for a missing or invalid variable (never echoing a
+    /// secret).
+    pub fn from_env() -> Result<ClientBuilder> {
+        from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idp_core::ErrorKind;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn ssws_is_the_default_mode() -> Result<()> {
+        let b = from_lookup(lookup(&[
+            ("OKTA_CLIENT_ORGURL", "https://acme.okta.com"),
+            ("OKTA_CLIENT_TOKEN", "t0k"),
+        ]))?;
+        let debug = format!("{b:?}");
+        assert!(
+            debug.contains("ApiToken") && !debug.contains("t0k"),
+            "{debug}"
+        );
+        b.build()?;
+        Ok(())
+    }
+
+    #[test]
+    fn bearer_mode_and_timeouts_in_both_spellings() -> Result<()> {
+        let b = from_lookup(lookup(&[
+            ("OKTA_CLIENT_ORGURL", "acme.okta.com"),
+            ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer"),
+            ("OKTA_CLIENT_TOKEN", "at"),
+            ("OKTA_CLIENT_CONNECTION_TIMEOUT", "5"),
+            ("OKTA_CLIENT_REQUESTTIMEOUT", "0"),
+            ("OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "2"),
+        ]))?;
+        assert!(format!("{b:?}").contains("AccessToken"));
+        let client = b.build()?;
+        assert_eq!(client.core().base_url().as_str(), "https://acme.okta.com");
+        assert_eq!(client.core().retry_policy().retries(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn missing_and_invalid_settings_are_invalid_input() {
+        let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+            (vec![], "OKTA_CLIENT_ORGURL"),
+            (
+                vec![("OKTA_CLIENT_ORGURL", "https://a.okta.com")],
+                "OKTA_CLIENT_TOKEN",
+            ),
+            (
+                vec![
+                    ("OKTA_CLIENT_ORGURL", "https://a.okta.com"),
+                    ("OKTA_CLIENT_AUTHORIZATIONMODE", "JWT"),
+                ],
+                "OKTA_CLIENT_AUTHORIZATIONMODE",
+            ),
+            (
+                vec![
+                    ("OKTA_CLIENT_ORGURL", "https://a.okta.com"),
+                    ("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey"),
+                ],
+                "OKTA_CLIENT_CLIENTID",
+            ),
+            (
+                vec![
+                    ("OKTA_CLIENT_ORGURL", "https://a.okta.com"),
+                    ("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey"),
+                    ("OKTA_CLIENT_CLIENTID", "c"),
+                    ("OKTA_CLIENT_SCOPES", "okta.apps.read"),
+                    ("OKTA_CLIENT_PRIVATEKEY", "/nonexistent/key-SECRET.pem"),
+                ],
+                "OKTA_CLIENT_PRIVATEKEY",
+            ),
+            (
+                vec![
+                    ("OKTA_CLIENT_ORGURL", "https://a.okta.com"),
+                    ("OKTA_CLIENT_TOKEN", "t"),
+                    ("OKTA_CLIENT_REQUESTTIMEOUT", "soon"),
+                ],
+                "OKTA_CLIENT_REQUESTTIMEOUT",
+            ),
+        ];
+        for (pairs, needle) in cases {
+            let err = from_lookup(lookup(&pairs)).err();
+            assert_eq!(
+                err.as_ref().map(Error::kind),
+                Some(ErrorKind::InvalidInput),
+                "{needle}"
+            );
+            let text = err.map(|e| e.to_string()).unwrap_or_default();
+            assert!(text.contains(needle), "{text}");
+            assert!(!text.contains("SECRET"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,426 @@
+//! Models of the Application Users API (app assignments).
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::links::LinksAppAndUser;
+
+idp_core::open_enum! {
+    /// Status of an application user (`AppUserStatus`).
+    pub enum AppUserStatus {
+        /// Provisioned and enabled.
+        Active = "ACTIVE",
+        /// Created but not provisioned (manual acknowledgment).
+        Approved = "APPROVED",
+        /// Removed by provisioning; `externalId` unassigned.
+        Deprovisioned = "DEPROVISIONED",
+        /// Migrated to implicit assignment.
+        Implicit = "IMPLICIT",
+        /// Created from imported data.
+        Imported = "IMPORTED",
+        /// Provisioned but not enabled.
+        Inactive = "INACTIVE",
+        /// Imported user matched with an existing app user.
+        Matched = "MATCHED",
+        /// Provisioned but pending.
+        Pending = "PENDING",
+        /// Background provisioning completed.
+        Provisioned = "PROVISIONED",
+        /// Disabled, waiting for deprovisioning acknowledgment.
+        Revoked = "REVOKED",
+        /// Background provisioning queued.
+        Staged = "STAGED",
+        /// Provisioned but suspended.
+        Suspended = "SUSPENDED",
+        /// Imported, user matching skipped.
+        Unassigned = "UNASSIGNED",
+    }
+}
+
+idp_core::open_enum! {
+    /// Synchronization state of an application user (`AppUserSyncState`).
+    pub enum AppUserSyncState {
+        /// Provisioning disabled for the app.
+        Disabled = "DISABLED",
+        /// A background provisioning operation failed.
+        Error = "ERROR",
+        /// Changes not yet pushed.
+        OutOfSync = "OUT_OF_SYNC",
+        /// Everything pushed.
+        Synchronized = "SYNCHRONIZED",
+        /// A push is running.
+        Syncing = "SYNCING",
+    }
+}
+
+idp_core::open_enum! {
+    /// Whether an assignment is direct or through a group (`AppUser.scope`).
+    pub enum AppUserScope {
+        /// Direct assignment.
+        User = "USER",
+        /// Group-derived assignment.
+        Group = "GROUP",
+    }
+}
+
+/// The free-form app-specific profile (`AppUserProfile`): a JSON map by default.
+pub type AppUserProfile = Map<String, Value>;
+
+/// An application user's password (`AppUserPasswordCredential`). Reads return an empty object
+/// when a password exists. `Debug` never shows the value.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppUserPasswordCredential {
+    /// The password (write-only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl AppUserPasswordCredential {
+    /// A password credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        AppUserPasswordCredential {
+            value: Some(value.into()),
+        }
+    }
+}
+
+impl fmt::Debug for AppUserPasswordCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppUserPasswordCredential")
+            .field("value", &self.value.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// An application user's credentials for the app (`AppUserCredentials`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppUserCredentials {
+    /// The user name in the app (1..100 characters).
+    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// The password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<AppUserPasswordCredential>,
+}
+
+impl AppUserCredentials {
+    /// Credentials with a user name.
+    pub fn user_name(user_name: impl Into<String>) -> Self {
+        AppUserCredentials {
+            user_name: Some(user_name.into()),
+            password: None,
+        }
+    }
+
+    /// Sets the password.
+    #[must_use]
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(AppUserPasswordCredential::new(password));
+        self
+    }
+}
+
+/// An application user (`AppUser`): a user's app-specific profile and credentials for one app.
+///
+/// `P` is the profile type: a JSON map by default, or your own `Deserialize` type. Fields this
+/// version of the SDK does not know are kept in [`AppUser::extra`] and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AppUser<P = AppUserProfile> {
+    /// The Okta user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The id of the user in the target app.
+    #[serde(
+        rename = "externalId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// When the assignment was created (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// When the assignment was last updated (RFC 3339).
+    #[serde(
+        rename = "lastUpdated",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_updated: Option<String>,
+    /// Last synchronization (RFC 3339).
+    #[serde(rename = "lastSync", default, skip_serializing_if = "Option::is_none")]
+    pub last_sync: Option<String>,
+    /// When the password last changed (RFC 3339).
+    #[serde(
+        rename = "passwordChanged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_changed: Option<String>,
+    /// When the status last changed (RFC 3339).
+    #[serde(
+        rename = "statusChanged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_changed: Option<String>,
+    /// Direct (`USER`) or group (`GROUP`) assignment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<AppUserScope>,
+    /// The status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AppUserStatus>,
+    /// The synchronization state.
+    #[serde(rename = "syncState", default, skip_serializing_if = "Option::is_none")]
+    pub sync_state: Option<AppUserSyncState>,
+    /// Credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<AppUserCredentials>,
+    /// The app-specific profile.
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    pub profile: Option<P>,
+    /// Embedded resources (`user` with `expand=user`).
+    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<Map<String, Value>>,
+    /// Links.
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinksAppAndUser>,
+    /// Fields this version of the SDK does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+impl<P> Default for AppUser<P> {
+    fn default() -> Self {
+        AppUser {
+            id: None,
+            external_id: None,
+            created: None,
+            last_updated: None,
+            last_sync: None,
+            password_changed: None,
+            status_changed: None,
+            scope: None,
+            status: None,
+            sync_state: None,
+            credentials: None,
+            profile: None,
+            embedded: None,
+            links: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+impl<P> AppUser<P> {
+    /// The embedded Okta user (present with `expand=user`).
+    pub fn embedded_user(&self) -> Option<&Value> {
+        self.embedded.as_ref().and_then(|e| e.get("user"))
+    }
+}
+
+impl AppUser<AppUserProfile> {
+    /// Converts the JSON-map profile into your own profile type.
+    ///
+    /// # Errors
+    /// [`idp_core::ErrorKind::Decode`] when the profile does not match `Q`.
+    pub fn into_profile<Q: DeserializeOwned>(self) -> idp_core::Result<AppUser<Q>> {
+        let profile = match self.profile {
+            Some(map) => Some(serde_json::from_value(Value::Object(map)).map_err(|e| {
+                idp_core::Error::decode(format!(
+                    "the app user profile does not match the requested type: {e}"
+                ))
+            })?),
+            None => None,
+        };
+        Ok(AppUser {
+            id: self.id,
+            external_id: self.external_id,
+            created: self.created,
+            last_updated: self.last_updated,
+            last_sync: self.last_sync,
+            password_changed: self.password_changed,
+            status_changed: self.status_changed,
+            scope: self.scope,
+            status: self.status,
+            sync_state: self.sync_state,
+            credentials: self.credentials,
+            profile,
+            embedded: self.embedded,
+            links: self.links,
+            extra: self.extra,
+        })
+    }
+}
+
+/// The body of "assign a user to an app" (`AppUserAssignRequest`): an app user whose `id` is
+/// required. Only writable fields are here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppUserAssignRequest<P = AppUserProfile> {
+    /// The Okta user id (`00u…`).
+    pub id: String,
+    /// Direct (`USER`) or group (`GROUP`); Okta infers it when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<AppUserScope>,
+    /// Credentials for the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<AppUserCredentials>,
+    /// The app-specific profile.
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    pub profile: Option<P>,
+    /// Further fields, sent as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<P> AppUserAssignRequest<P> {
+    /// An assignment of user `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        AppUserAssignRequest {
+            id: id.into(),
+            scope: None,
+            credentials: None,
+            profile: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets the scope.
+    #[must_use]
+    pub fn scope(mut self, scope: AppUserScope) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// Sets the credentials.
+    #[must_use]
+    pub fn credentials(mut self, credentials: AppUserCredentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sets the profile.
+    #[must_use]
+    pub fn profile(mut self, profile: P) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+}
+
+/// Updates an app user's credentials (`AppUserCredentialsRequestPayload`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppUserCredentialsRequestPayload {
+    /// The new credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<AppUserCredentials>,
+}
+
+/// Updates an app user's profile (`AppUserProfileRequestPayload`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppUserProfileRequestPayload<P = AppUserProfile> {
+    /// The new profile.
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    pub profile: Option<P>,
+}
+
+/// The body of "update an application user" (`AppUserUpdateRequest`, the spec's ambiguous
+/// `oneOf [AppUserCredentialsRequestPayload, AppUserProfileRequestPayload]`), modelled as one
+/// struct with both parts optional: set the credentials, the profile, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppUserUpdateRequest<P = AppUserProfile> {
+    /// New credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<AppUserCredentials>,
+    /// New profile (send the whole profile: Okta has no conditional updates).
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    pub profile: Option<P>,
+}
+
+impl<P> Default for AppUserUpdateRequest<P> {
+    fn default() -> Self {
+        AppUserUpdateRequest {
+            credentials: None,
+            profile: None,
+        }
+    }
+}
+
+impl<P> AppUserUpdateRequest<P> {
+    /// An update of the credentials.
+    pub fn credentials(credentials: AppUserCredentials) -> Self {
+        AppUserUpdateRequest {
+            credentials: Some(credentials),
+            profile: None,
+        }
+    }
+
+    /// An update of the profile.
+    pub fn profile(profile: P) -> Self {
+        AppUserUpdateRequest {
+            credentials: None,
+            profile: Some(profile),
+        }
+    }
+}
+
+impl From<AppUserCredentialsRequestPayload> for AppUserUpdateRequest {
+    fn from(p: AppUserCredentialsRequestPayload) -> Self {
+        AppUserUpdateRequest {
+            credentials: p.credentials,
+            profile: None,
+        }
+    }
+}
+
+impl<P> From<AppUserProfileRequestPayload<P>> for AppUserUpdateRequest<P> {
+    fn from(p: AppUserProfileRequestPayload<P>) -> Self {
+        AppUserUpdateRequest {
+            credentials: None,
+            profile: p.profile,
+        }
+    }
+}
+
+/// Seed parity: Okta's Python SDK sends a whole `AppUser` to update; only its credentials and
+/// profile are writable, so those are what is sent.
+impl<P> From<AppUser<P>> for AppUserUpdateRequest<P> {
+    fn from(user: AppUser<P>) -> Self {
+        AppUserUpdateRequest {
+            credentials: user.credentials,
+            profile: user.profile,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_never_in_debug() {
+        let req: AppUserUpdateRequest = AppUserUpdateRequest::credentials(
+            AppUserCredentials::user_name("u").with_password("pw-SECRET"),
+        );
+        assert!(!format!("{req:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn custom_profile_type() -> Result<(), Box<dyn std::error::Error>> {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Profile {
+            role: String,
+        }
+        let user: AppUser =
+            serde_json::from_str(r#"{"id":"00u1","profile":{"role":"Dev","x":null}}"#)?;
+        let typed = user.into_profile::<Profile>()?;
+        assert_eq!(typed.profile, Some(Profile { role: "Dev".into() }));
+        Ok(())
+    }
+}
