@@ -1,2 +1,0 @@
-//! A walk through the three providers.
-fn main() {}
