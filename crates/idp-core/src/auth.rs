@@ -274,11 +274,17 @@ pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
     /// [`ErrorKind::Auth`] naming the OAuth error, never the secret.
     async fn fetch(&self, cx: &AuthContext<'_>) -> Result<AccessToken>;
 
-    /// Puts the token on a request; by default `Authorization: <token_type> <token>`.
+    /// Puts the token on a request; by default `Authorization: <token_type> <token>`. The context
+    /// gives the client's clock (for proofs such as DPoP that carry a time).
     ///
     /// # Errors
     /// [`ErrorKind::InvalidInput`] or [`ErrorKind::Auth`] when the header cannot be made.
-    fn apply(&self, token: &AccessToken, request: &mut HttpRequest) -> Result<()> {
+    fn apply(
+        &self,
+        token: &AccessToken,
+        request: &mut HttpRequest,
+        _cx: &AuthContext<'_>,
+    ) -> Result<()> {
         let value = authorization_value(token.token_type(), token.secret().expose_secret())?;
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
@@ -392,7 +398,7 @@ impl<S: TokenSource> Credentials for CachedToken<S> {
         cx: &AuthContext<'_>,
     ) -> Result<AuthStamp> {
         let (token, stamp) = self.token(cx).await?;
-        self.source.apply(&token, request)?;
+        self.source.apply(&token, request, cx)?;
         Ok(stamp)
     }
 

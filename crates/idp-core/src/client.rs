@@ -222,11 +222,6 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// The clock this builder will give the client.
-    pub fn clock_ref(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
     /// Builds the client.
     ///
     /// # Errors
@@ -667,6 +662,16 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
             .execute_with(&self.op, &self.options)
             .await
             .map(|r| r.value)
+    }
+
+    /// Sends the call and decodes the body into a caller-chosen type (for example a model with
+    /// a custom profile type). Per-call options are kept.
+    ///
+    /// # Errors
+    /// Any [`ErrorKind`]; the error names the operation.
+    pub async fn send_as<T: DeserializeOwned>(self) -> Result<T> {
+        let (_, body) = self.client.send_operation(&self.op, &self.options).await?;
+        decode_json::<T>(&body).map_err(|e| e.with_operation(O::ID))
     }
 
     /// Sends the call and returns the output with the response metadata (status, headers,

@@ -238,6 +238,11 @@ impl Error {
         self.0.api.as_ref()
     }
 
+    /// The raw body of the error response (which may not be JSON), if any.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        self.0.api.as_ref().map(|api| api.raw_body.as_ref())
+    }
+
     /// The HTTP status of the error response, if any.
     pub fn status(&self) -> Option<StatusCode> {
         self.0.api.as_ref().map(|api| api.status)

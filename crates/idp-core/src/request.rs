@@ -62,6 +62,17 @@ macro_rules! define_request {
                 self.0.send().await
             }
 
+            /// Sends the request and decodes the body into a type of your choice (for example a
+            /// model with your own profile type). Per-call options are kept.
+            ///
+            /// # Errors
+            /// As [`Request::send`].
+            pub async fn send_as<T: $crate::__private::serde::de::DeserializeOwned>(
+                self,
+            ) -> $crate::Result<T> {
+                self.0.send_as().await
+            }
+
             /// Sends the request and returns the decoded response with its metadata
             /// (status, headers, request id, rate limits).
             ///

@@ -2,7 +2,7 @@
 //! service apps with `private_key_jwt` client credentials and DPoP ([`OktaOAuth`]).
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -12,8 +12,8 @@ use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use idp_core::auth::{ExposeSecret, authorization_value, oauth};
 use idp_core::{
-    AccessToken, AuthContext, BaseUrl, Clock, Error, HttpRequest, HttpResponse, OnUnauthorized,
-    Result, SecretString, TokenSource,
+    AccessToken, AuthContext, BaseUrl, Error, HttpRequest, HttpResponse, OnUnauthorized, Result,
+    SecretString, TokenSource,
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use ring::rand::SystemRandom;
@@ -227,7 +227,6 @@ pub struct OktaOAuth {
     key_id: Option<String>,
     key: AssertionKey,
     dpop: Option<DpopKey>,
-    clock: Arc<dyn Clock>,
     token_nonce: Mutex<Option<String>>,
     resource_nonce: Mutex<Option<String>>,
 }
@@ -281,7 +280,7 @@ impl OktaOAuth {
     /// # Errors
     /// [`idp_core::ErrorKind::InvalidInput`] for an empty client id, no scopes or an unusable
     /// private key (the message never shows the key).
-    pub fn new(config: OktaOAuthConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+    pub fn new(config: OktaOAuthConfig) -> Result<Self> {
         if config.client_id.trim().is_empty() {
             return Err(Error::invalid_input(
                 "private_key_jwt: the client id must not be empty",
@@ -312,7 +311,6 @@ impl OktaOAuth {
             key_id: config.key_id.filter(|k| !k.trim().is_empty()),
             key,
             dpop,
-            clock,
             token_nonce: Mutex::new(None),
             resource_nonce: Mutex::new(None),
         })
@@ -411,7 +409,12 @@ impl TokenSource for OktaOAuth {
         }
     }
 
-    fn apply(&self, token: &AccessToken, request: &mut HttpRequest) -> Result<()> {
+    fn apply(
+        &self,
+        token: &AccessToken,
+        request: &mut HttpRequest,
+        cx: &AuthContext<'_>,
+    ) -> Result<()> {
         let secret = token.secret().expose_secret();
         match &self.dpop {
             Some(dpop) if token.token_type().eq_ignore_ascii_case("dpop") => {
@@ -424,7 +427,7 @@ impl TokenSource for OktaOAuth {
                     &htu(request.uri()),
                     nonce.as_deref(),
                     Some(&ath(secret)),
-                    self.clock.now(),
+                    cx.now(),
                 )?;
                 request.headers_mut().insert("dpop", header_value(&proof)?);
                 request.headers_mut().insert(

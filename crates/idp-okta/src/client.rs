@@ -9,7 +9,6 @@ use idp_core::{
     BaseUrl, CachedToken, Credentials, Error, ErrorBody, Operation, Provider, RateLimit, Result,
     SecretString, StaticToken,
 };
-use serde::de::DeserializeOwned;
 
 use crate::auth::{OktaOAuth, OktaOAuthConfig, TOKEN_REFRESH_BEFORE};
 use crate::ops::{ApplicationConnections, ApplicationUsers, HookKeys};
@@ -61,19 +60,6 @@ impl Provider for Okta {
 }
 
 idp_core::define_request!(Okta);
-
-impl<O: Operation<Provider = Okta>> Request<O> {
-    /// Sends the request and decodes the body into a type of your choice (for example
-    /// `AppUser<MyProfile>`). Per-call options (timeout, retry policy) are kept.
-    ///
-    /// # Errors
-    /// As [`Request::send`].
-    pub async fn send_as<T: DeserializeOwned>(self) -> Result<T> {
-        let (client, op, options) = self.into_call().into_parts();
-        let (_, body) = client.execute_raw(&op, &options).await?;
-        idp_core::decode_json::<T>(&body).map_err(|e| e.with_operation(O::ID))
-    }
-}
 
 /// An Okta management API client. Cheap to clone; share one per org.
 ///
@@ -314,7 +300,7 @@ impl ClientBuilder {
                     key_id: self.key_id,
                     dpop: self.dpop,
                 };
-                let source = OktaOAuth::new(config, Arc::clone(self.core.clock_ref()))?;
+                let source = OktaOAuth::new(config)?;
                 Arc::new(CachedToken::new(source).refresh_before(TOKEN_REFRESH_BEFORE))
             }
             (None, None) => {
