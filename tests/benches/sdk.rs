@@ -5,7 +5,9 @@
 //! - `overhead/<provider>/{idp,raw}`: one `get`, sequential; `overhead64/…`: 64 concurrent gets.
 //! - `list/<provider>/{idp,raw}`: listing every item (Okta 100 000 in pages of 500; Authress and
 //!   Kinde 10 000).
-//! - `decode/<page>/{idp,plain,value}`: decoding one page of bytes.
+//! - `decode/<page>/{idp,serde,plain,value}`: decoding one page of bytes through idp's decoder,
+//!   with `serde_json` into the same models (the budget's baseline), into plain structs and into
+//!   `serde_json::Value`.
 //! - `auth/{static,cached}`: a call with a static token vs a cached M2M token.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark may abort on a broken setup
@@ -381,6 +383,9 @@ fn decode(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function("okta500/serde", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<Vec<idp::okta::models::AppUser>>(&okta_page).expect("decode")))
+    });
     g.bench_function("okta500/plain", |b| {
         b.iter(|| {
             black_box(serde_json::from_slice::<Vec<PlainAppUser>>(&okta_page).expect("decode"))
@@ -401,6 +406,13 @@ fn decode(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function("authress1000/serde", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<idp::authress::models::ConnectionCollection>(&authress_page).expect("decode"),
+            )
+        })
+    });
     g.bench_function("authress1000/plain", |b| {
         b.iter(|| {
             black_box(serde_json::from_slice::<PlainAuthressPage>(&authress_page).expect("decode"))
@@ -416,6 +428,13 @@ fn decode(c: &mut Criterion) {
             black_box(
                 idp_core::decode_json::<idp::kinde::models::GetConnectionsResponse>(&kinde_page)
                     .expect("decode"),
+            )
+        })
+    });
+    g.bench_function("kinde1000/serde", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<idp::kinde::models::GetConnectionsResponse>(&kinde_page).expect("decode"),
             )
         })
     });

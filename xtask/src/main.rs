@@ -86,8 +86,17 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    coverage()?;
-    cargo(&["bench", "--workspace", "--no-run"], &[])?;
+    if idp_core::test_util::shared_dir(env!("CARGO_MANIFEST_DIR")).is_some() {
+        coverage()?;
+    } else {
+        println!(
+            "\n!!! shared/ (with specs/) is not beside the checkout: the coverage map is SKIPPED !!!"
+        );
+    }
+    cargo(
+        &["bench", "-p", "idp-tests", "--bench", "sdk", "--no-run"],
+        &[],
+    )?;
     println!("\nxtask ci: all checks passed");
     Ok(())
 }

@@ -307,13 +307,17 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     } else {
         body
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        decode_error::<T>(&path, &e.into_inner())
-    })?;
-    de.end().map_err(|e| decode_error::<T>(".", &e))?;
-    Ok(value)
+    // Fast path: plain serde_json. Only a failure is decoded again, with path tracking, to say where.
+    match serde_json::from_slice::<T>(body) {
+        Ok(value) => Ok(value),
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => Err(decode_error::<T>(&e.path().to_string(), e.inner())),
+                Ok(_) => Err(decode_error::<T>(".", &plain)),
+            }
+        }
+    }
 }
 
 fn decode_error<T>(path: &str, err: &serde_json::Error) -> Error {
