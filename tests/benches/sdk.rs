@@ -15,6 +15,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use idp_tests::bench_server::{BenchServer, authress_connection, kinde_connection, okta_app_user};
 use serde::Deserialize;
@@ -478,12 +479,59 @@ fn auth(c: &mut Criterion, s: &Setup) {
     g.finish();
 }
 
+fn signing(c: &mut Criterion, s: &Setup) {
+    use idp_core::{AccessToken, AuthContext, SecretString, SystemClock, TokenSource};
+    let ua = idp_core::http::HeaderValue::from_static("bench");
+    let transport = idp_core::ReqwestTransport::new().expect("transport");
+    let cx = AuthContext::new(&transport, &SystemClock, None, &ua);
+    let mut g = c.benchmark_group("sign");
+
+    // Authress: an EdDSA access token signed locally from the access key.
+    let seed = [7u8; 32];
+    let mut der = vec![0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+    der.extend_from_slice(&seed);
+    let key = format!("sc_bench.kid1.acc-bench.{}", base64::engine::general_purpose::STANDARD.encode(&der));
+    let access_key = idp::authress::auth::AccessKey::parse(&key).expect("access key");
+    let base = idp_core::BaseUrl::parse("https://acc-bench.api.authress.io").expect("base url");
+    let tokens = idp::authress::auth::AccessKeyTokens::new(access_key, &base).expect("tokens");
+    g.bench_function("authress/eddsa_token", |b| {
+        b.iter(|| black_box(tokens.sign(std::time::SystemTime::now()).expect("sign")))
+    });
+
+    // Okta: RS256 client assertion + ES256 DPoP proof + loopback token request, and the ES256
+    // DPoP proof each resource call carries.
+    let pem = include_str!("../../crates/idp-okta/tests/it/keys/test-only-rsa-private.pem");
+    let oauth = idp::okta::auth::OktaOAuth::new(idp::okta::auth::OktaOAuthConfig {
+        org_url: idp_core::BaseUrl::parse(&s.base).expect("org url"),
+        client_id: "0oabench".into(),
+        private_key_pem: SecretString::from(pem),
+        scopes: vec!["okta.apps.read".into()],
+        key_id: None,
+        dpop: true,
+    })
+    .expect("oauth");
+    g.bench_function("okta/rs256_assertion_dpop_token_fetch", |b| {
+        b.to_async(&s.rt).iter(|| async { black_box(oauth.fetch(&cx).await.expect("fetch")) })
+    });
+    let token = AccessToken::new(SecretString::from("bench-dpop-token"), None).with_token_type("DPoP");
+    g.bench_function("okta/es256_dpop_proof", |b| {
+        b.iter(|| {
+            let mut req = idp_core::HttpRequest::new(bytes::Bytes::new());
+            *req.uri_mut() = idp_core::http::Uri::from_static("https://acme.okta.com/api/v1/apps/0oa1/users");
+            oauth.apply(&token, &mut req, &cx).expect("apply");
+            black_box(req)
+        })
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let s = setup().expect("bench setup");
     overhead(c, &s);
     listing(c, &s);
     decode(c);
     auth(c, &s);
+    signing(c, &s);
 }
 
 criterion_group! {

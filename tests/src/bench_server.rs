@@ -8,6 +8,7 @@
 //!   `BENCH_TOTAL`, default 10 000, set per server).
 //! - `GET /api/v1/connections/{id}`, `GET /api/v1/connections?page_size=&starting_after=`: Kinde.
 //! - `POST /oauth2/token`: a Kinde-style token (for cached-token benchmarks).
+//! - `POST /oauth2/v1/token`: an Okta DPoP-bound token (for token-signing benchmarks).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -188,6 +189,13 @@ async fn token() -> Response {
     )
 }
 
+async fn dpop_token() -> Response {
+    json_bytes(
+        serde_json::to_vec(&json!({"access_token": "bench-dpop-token", "token_type": "DPoP", "expires_in": 3600}))
+            .unwrap_or_default(),
+    )
+}
+
 /// A running static server; it stops when its runtime is dropped.
 #[derive(Debug)]
 pub struct BenchServer {
@@ -237,6 +245,7 @@ impl BenchServer {
                 )
                 .route("/api/v1/connections", get(kinde_list))
                 .route("/oauth2/token", post(token))
+            .route("/oauth2/v1/token", post(dpop_token))
                 .with_state(canned);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

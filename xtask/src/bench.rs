@@ -259,6 +259,9 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             human(base)
         );
     }
+    for (id, ns) in m.iter().filter(|(id, _)| id.starts_with("sign/")) {
+        println!("{:<46} {:>12} {:>12} {:>7}  -", id, human(*ns), "", "");
+    }
     let mem_ratio = large as f64 / small.max(1) as f64;
     println!(
         "{:<46} {:>9} KiB {:>9} KiB {:>6.2}×  ≤ 1.50× {}",
