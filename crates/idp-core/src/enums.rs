@@ -38,10 +38,11 @@ impl fmt::Debug for UnknownValue {
 ///         Inactive = "INACTIVE",
 ///     }
 /// }
-/// let s: Status = serde_json::from_str("\"PENDING\"").unwrap();
+/// let s: Status = serde_json::from_str("\"PENDING\"")?;
 /// assert_eq!(s.as_str(), "PENDING");
-/// assert_eq!(serde_json::to_string(&s).unwrap(), "\"PENDING\"");
+/// assert_eq!(serde_json::to_string(&s)?, "\"PENDING\"");
 /// assert_eq!(Status::from("ACTIVE"), Status::Active);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[macro_export]
 macro_rules! open_enum {

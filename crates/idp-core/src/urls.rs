@@ -24,8 +24,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// resolve as dot-segments; the message names the parameter, never the value.
 ///
 /// ```
-/// assert_eq!(idp_core::encode_segment("userId", "google|a/b c+d@e:f").unwrap(), "google%7Ca%2Fb%20c%2Bd%40e%3Af");
+/// assert_eq!(idp_core::encode_segment("userId", "google|a/b c+d@e:f")?, "google%7Ca%2Fb%20c%2Bd%40e%3Af");
 /// assert!(idp_core::encode_segment("userId", "").is_err());
+/// # Ok::<(), idp_core::Error>(())
 /// ```
 pub fn encode_segment(name: &str, value: &str) -> Result<String> {
     if value.is_empty() {
@@ -77,9 +78,10 @@ impl BaseUrl {
     ///
     /// ```
     /// use idp_core::BaseUrl;
-    /// assert_eq!(BaseUrl::parse("acme.okta.com/").unwrap().as_str(), "https://acme.okta.com");
-    /// assert_eq!(BaseUrl::parse("http://127.0.0.1:8080").unwrap().as_str(), "http://127.0.0.1:8080");
+    /// assert_eq!(BaseUrl::parse("acme.okta.com/")?.as_str(), "https://acme.okta.com");
+    /// assert_eq!(BaseUrl::parse("http://127.0.0.1:8080")?.as_str(), "http://127.0.0.1:8080");
     /// assert!(BaseUrl::parse("http://acme.okta.com").is_err());
+    /// # Ok::<(), idp_core::Error>(())
     /// ```
     pub fn parse(input: &str) -> Result<BaseUrl> {
         let trimmed = input.trim();

@@ -553,7 +553,7 @@ options_choice! {
 ///     .enabled_applications(vec!["c647dbe20f5944e28af97c9184fded22".to_owned()])
 ///     .options(CreateConnectionRequestOptionsSocial::new().client_id("id").client_secret("secret"));
 /// assert_eq!(
-///     serde_json::to_value(&request).unwrap(),
+///     serde_json::to_value(&request)?,
 ///     serde_json::json!({
 ///         "name": "google-main",
 ///         "display_name": "Google",
@@ -562,6 +562,7 @@ options_choice! {
 ///         "options": {"client_id": "id", "client_secret": "secret"}
 ///     })
 /// );
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -629,7 +630,8 @@ impl CreateConnectionRequest {
 /// ```
 /// use idp_kinde::models::UpdateConnectionRequest;
 /// let patch = UpdateConnectionRequest::new().display_name("Sign in with Google");
-/// assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"display_name":"Sign in with Google"}"#);
+/// assert_eq!(serde_json::to_string(&patch)?, r#"{"display_name":"Sign in with Google"}"#);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
