@@ -2,6 +2,12 @@
 //! the `idp-testkit` fakes, over loopback HTTP.
 
 mod authress;
+mod footprint;
+mod fuzz;
+mod hostile;
+mod hygiene;
 mod kinde;
+mod okta;
+mod reliability;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -575,7 +575,11 @@ impl<P: Provider> Client<P> {
             body: P::parse_error(response.status(), headers, response.body()),
             request_id,
             rate_limit: P::rate_limit(headers, now),
-            retry_after: P::retry_hint(headers, now),
+            retry_after: if response.status() == StatusCode::TOO_MANY_REQUESTS {
+                P::retry_hint(headers, now)
+            } else {
+                crate::retry::retry_after(headers, now)
+            },
             raw_body: response.body().clone(),
         }
     }

@@ -30,8 +30,9 @@ pub trait Provider: Send + Sync + fmt::Debug + 'static {
         None
     }
 
-    /// How long the server asked the client to wait before retrying. Defaults to
-    /// [`crate::retry::server_hint`].
+    /// How long a 429 response asked the client to wait before retrying. Defaults to
+    /// [`crate::retry::server_hint`]. Other statuses only honour `Retry-After`
+    /// ([`crate::retry::retry_after`]): rate-limit windows say nothing about a failing server.
     fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         crate::retry::server_hint(headers, now)
     }

@@ -188,28 +188,46 @@ impl RetryPolicy {
 ///
 /// A reset already past gives a zero wait.
 pub fn server_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let date = headers
-        .get(http::header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
-    let reference = date.unwrap_or(now);
-    if let Some(v) = headers
-        .get(http::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-    {
-        let v = v.trim();
-        if let Ok(secs) = v.parse::<u64>() {
-            return Some(Duration::from_secs(secs));
-        }
-        if let Ok(at) = httpdate::parse_http_date(v) {
-            return Some(at.duration_since(reference).unwrap_or(Duration::ZERO));
-        }
+    if let Some(wait) = retry_after(headers, now) {
+        return Some(wait);
     }
     if let Some(reset) = min_u64(headers, "x-rate-limit-reset") {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
-        return Some(at.duration_since(reference).unwrap_or(Duration::ZERO));
+        return Some(
+            at.duration_since(date_or(headers, now))
+                .unwrap_or(Duration::ZERO),
+        );
     }
     min_u64(headers, "ratelimit-reset").map(Duration::from_secs)
+}
+
+/// The response `Date`, or `now` when it is missing or unparsable.
+fn date_or(headers: &HeaderMap, now: SystemTime) -> SystemTime {
+    headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .unwrap_or(now)
+}
+
+/// The wait of a `Retry-After` header alone (delta seconds or an HTTP date, measured against the
+/// response `Date` or `now`). This is the only hint that applies to statuses other than 429 (a 503
+/// may carry it); rate-limit reset headers, which Okta sends on every response, describe the
+/// rate-limit window and say nothing about when a failing server recovers.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let v = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(
+        at.duration_since(date_or(headers, now))
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Sleeps. Injected so tests can record waits instead of waiting.
@@ -442,6 +460,17 @@ mod tests {
     fn kinde_ratelimit_reset_is_delta_seconds() {
         let h = headers(&[("ratelimit-reset", "3")]);
         assert_eq!(server_hint(&h, at(123)), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn retry_after_alone_ignores_rate_limit_windows() {
+        let h = headers(&[
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("x-rate-limit-reset", "1700000030"),
+        ]);
+        assert_eq!(retry_after(&h, at(0)), None);
+        let h = headers(&[("retry-after", "4"), ("x-rate-limit-reset", "1700000030")]);
+        assert_eq!(retry_after(&h, at(0)), Some(Duration::from_secs(4)));
     }
 
     #[test]
