@@ -385,7 +385,12 @@ fn decode(c: &mut Criterion) {
         })
     });
     g.bench_function("okta500/serde", |b| {
-        b.iter(|| black_box(serde_json::from_slice::<Vec<idp::okta::models::AppUser>>(&okta_page).expect("decode")))
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<Vec<idp::okta::models::AppUser>>(&okta_page)
+                    .expect("decode"),
+            )
+        })
     });
     g.bench_function("okta500/plain", |b| {
         b.iter(|| {
@@ -410,7 +415,10 @@ fn decode(c: &mut Criterion) {
     g.bench_function("authress1000/serde", |b| {
         b.iter(|| {
             black_box(
-                serde_json::from_slice::<idp::authress::models::ConnectionCollection>(&authress_page).expect("decode"),
+                serde_json::from_slice::<idp::authress::models::ConnectionCollection>(
+                    &authress_page,
+                )
+                .expect("decode"),
             )
         })
     });
@@ -435,7 +443,8 @@ fn decode(c: &mut Criterion) {
     g.bench_function("kinde1000/serde", |b| {
         b.iter(|| {
             black_box(
-                serde_json::from_slice::<idp::kinde::models::GetConnectionsResponse>(&kinde_page).expect("decode"),
+                serde_json::from_slice::<idp::kinde::models::GetConnectionsResponse>(&kinde_page)
+                    .expect("decode"),
             )
         })
     });
@@ -488,9 +497,15 @@ fn signing(c: &mut Criterion, s: &Setup) {
 
     // Authress: an EdDSA access token signed locally from the access key.
     let seed = [7u8; 32];
-    let mut der = vec![0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+    let mut der = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
     der.extend_from_slice(&seed);
-    let key = format!("sc_bench.kid1.acc-bench.{}", base64::engine::general_purpose::STANDARD.encode(&der));
+    let key = format!(
+        "sc_bench.kid1.acc-bench.{}",
+        base64::engine::general_purpose::STANDARD.encode(&der)
+    );
     let access_key = idp::authress::auth::AccessKey::parse(&key).expect("access key");
     let base = idp_core::BaseUrl::parse("https://acc-bench.api.authress.io").expect("base url");
     let tokens = idp::authress::auth::AccessKeyTokens::new(access_key, &base).expect("tokens");
@@ -511,13 +526,16 @@ fn signing(c: &mut Criterion, s: &Setup) {
     })
     .expect("oauth");
     g.bench_function("okta/rs256_assertion_dpop_token_fetch", |b| {
-        b.to_async(&s.rt).iter(|| async { black_box(oauth.fetch(&cx).await.expect("fetch")) })
+        b.to_async(&s.rt)
+            .iter(|| async { black_box(oauth.fetch(&cx).await.expect("fetch")) })
     });
-    let token = AccessToken::new(SecretString::from("bench-dpop-token"), None).with_token_type("DPoP");
+    let token =
+        AccessToken::new(SecretString::from("bench-dpop-token"), None).with_token_type("DPoP");
     g.bench_function("okta/es256_dpop_proof", |b| {
         b.iter(|| {
             let mut req = idp_core::HttpRequest::new(bytes::Bytes::new());
-            *req.uri_mut() = idp_core::http::Uri::from_static("https://acme.okta.com/api/v1/apps/0oa1/users");
+            *req.uri_mut() =
+                idp_core::http::Uri::from_static("https://acme.okta.com/api/v1/apps/0oa1/users");
             oauth.apply(&token, &mut req, &cx).expect("apply");
             black_box(req)
         })

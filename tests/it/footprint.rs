@@ -72,7 +72,10 @@ fn each_provider_stands_alone() -> TestResult {
         for other in others {
             assert!(!deps.contains(other), "{provider} pulls {other}");
         }
-        assert!(!deps.contains("idp-testkit"), "{provider} pulls the testkit");
+        assert!(
+            !deps.contains("idp-testkit"),
+            "{provider} pulls the testkit"
+        );
     }
     Ok(())
 }

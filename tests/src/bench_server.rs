@@ -191,8 +191,10 @@ async fn token() -> Response {
 
 async fn dpop_token() -> Response {
     json_bytes(
-        serde_json::to_vec(&json!({"access_token": "bench-dpop-token", "token_type": "DPoP", "expires_in": 3600}))
-            .unwrap_or_default(),
+        serde_json::to_vec(
+            &json!({"access_token": "bench-dpop-token", "token_type": "DPoP", "expires_in": 3600}),
+        )
+        .unwrap_or_default(),
     )
 }
 
@@ -245,7 +247,7 @@ impl BenchServer {
                 )
                 .route("/api/v1/connections", get(kinde_list))
                 .route("/oauth2/token", post(token))
-            .route("/oauth2/v1/token", post(dpop_token))
+                .route("/oauth2/v1/token", post(dpop_token))
                 .with_state(canned);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

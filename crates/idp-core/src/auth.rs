@@ -68,7 +68,8 @@ impl<'a> AuthContext<'a> {
     /// Sends a token request through the client's transport, with its timeout and `User-Agent`.
     ///
     /// # Errors
-    /// [`ErrorKind::Auth`] (or [`ErrorKind::Timeout`]) when the request cannot be sent.
+    /// [`ErrorKind::Transport`] (or [`ErrorKind::Timeout`]) when the request cannot be sent; the
+    /// [`TransportError`] is the error's source.
     pub async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse> {
         if !request.headers().contains_key(USER_AGENT) {
             request
@@ -83,13 +84,14 @@ impl<'a> AuthContext<'a> {
             },
             None => fut.await,
         };
+        // The transport error stays the source, so the pipeline can retry what sent nothing.
         res.map_err(|e| {
             let kind = if matches!(e, TransportError::Timeout) {
                 ErrorKind::Timeout
             } else {
-                ErrorKind::Auth
+                ErrorKind::Transport
             };
-            Error::new(kind, "the token request could not be sent").with_source(e)
+            Error::new(kind, format!("the token request failed: {e}")).with_source(e)
         })
     }
 }
@@ -128,6 +130,23 @@ pub fn authorization_value(scheme: &str, secret: &str) -> Result<HeaderValue> {
     })?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// Checks an identifier the caller supplies (a client id, a key id): not empty, no control
+/// characters. The message names `what` and never echoes the value.
+///
+/// # Errors
+/// [`ErrorKind::InvalidInput`].
+pub fn check_identifier(what: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(format!("{what} must not be empty")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid_input(format!(
+            "{what} must not contain control characters (such as a line break)"
+        )));
+    }
+    Ok(())
 }
 
 /// A fixed `Authorization` header: an API token (`SSWS …`) or a caller-supplied `Bearer` token.

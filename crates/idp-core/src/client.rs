@@ -320,19 +320,24 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     }
 }
 
-fn decode_error<T>(path: &str, err: &serde_json::Error) -> Error {
-    let mut detail = err.to_string();
-    if detail.len() > 200 {
-        let cut = (0..=200)
-            .rev()
-            .find(|i| detail.is_char_boundary(*i))
-            .unwrap_or(0);
-        detail.truncate(cut);
-        detail.push('…');
+/// Cuts server-controlled text to at most `max` bytes, on a character boundary.
+fn clip(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
     }
+    let cut = (0..=max)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    format!("{}…", &text[..cut])
+}
+
+fn decode_error<T>(path: &str, err: &serde_json::Error) -> Error {
     Error::decode(format!(
-        "the response does not match {} (at `{path}`: {detail})",
-        std::any::type_name::<T>()
+        "the response does not match {} (at `{}`: {})",
+        std::any::type_name::<T>(),
+        clip(path, 120),
+        clip(&err.to_string(), 200)
     ))
 }
 
@@ -459,7 +464,36 @@ impl<P: Provider> Client<P> {
                 P::retry_headers(request.headers_mut(), first_request_id.as_deref(), retries);
             }
             let cx = AuthContext::new(&*inner.transport, &*inner.clock, timeout, &inner.user_agent);
-            let stamp = inner.credentials.authorize(&mut request, &cx).await?;
+            let stamp = match inner.credentials.authorize(&mut request, &cx).await {
+                Ok(stamp) => stamp,
+                Err(err) => {
+                    // A token request that failed below HTTP is retried like any request: a
+                    // token grant is safe to repeat, and a connect failure sent nothing.
+                    let failure = std::error::Error::source(&err)
+                        .and_then(|s| s.downcast_ref::<TransportError>());
+                    let decision = failure.map(|te| {
+                        policy.decide(retries, true, Outcome::Transport(te), None, fastrand::f64())
+                    });
+                    match decision {
+                        Some(RetryDecision::RetryAfter(delay)) => {
+                            tracing::debug!(
+                                attempt = attempts,
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying after a failed token request"
+                            );
+                            inner.sleeper.sleep(delay).await;
+                            retries += 1;
+                            continue;
+                        }
+                        Some(RetryDecision::Exhausted) if retries > 0 => {
+                            return Err(err
+                                .with_attempts(attempts)
+                                .with_kind(ErrorKind::RetriesExhausted));
+                        }
+                        _ => return Err(err.with_attempts(attempts)),
+                    }
+                }
+            };
             let sent = inner.transport.send(request);
             let result = match timeout {
                 Some(t) => tokio::time::timeout(t, sent)

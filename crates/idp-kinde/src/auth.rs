@@ -58,7 +58,8 @@ impl KindeM2M {
     /// A grant posting to `token_url` for `audience`.
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for an empty client id or secret.
+    /// [`idp_core::ErrorKind::InvalidInput`] for an empty client id or secret, or a client id with
+    /// control characters.
     pub fn new(
         token_url: impl Into<String>,
         client_id: impl Into<String>,
@@ -66,11 +67,7 @@ impl KindeM2M {
         audience: impl Into<String>,
     ) -> Result<Self> {
         let client_id = client_id.into().trim().to_owned();
-        if client_id.is_empty() {
-            return Err(Error::invalid_input(
-                "the Kinde M2M client id must not be empty",
-            ));
-        }
+        idp_core::auth::check_identifier("the Kinde M2M client id", &client_id)?;
         if client_secret.expose_secret().trim().is_empty() {
             return Err(Error::invalid_input(
                 "the Kinde M2M client secret must not be empty",

@@ -60,20 +60,20 @@ pub(crate) fn normalize_domain(input: &str) -> Result<String> {
     } else {
         format!("https://{trimmed}")
     };
-    let mut url = url::Url::parse(&with_scheme).map_err(|e| {
-        Error::invalid_input(format!("kinde: the domain `{trimmed}` is not valid: {e}"))
-    })?;
+    // The messages never echo the input: a pasted domain may carry credentials.
+    let mut url = url::Url::parse(&with_scheme)
+        .map_err(|e| Error::invalid_input(format!("kinde: the domain is not valid: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid_input(
+            "kinde: the domain must not contain credentials",
+        ));
+    }
     if (url.path() != "/" && !url.path().is_empty())
         || url.query().is_some()
         || url.fragment().is_some()
     {
-        return Err(Error::invalid_input(format!(
-            "kinde: the domain must be a host such as `acme.kinde.com`, without a path (got `{trimmed}`)"
-        )));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::invalid_input(
-            "kinde: the domain must not contain credentials",
+            "kinde: the domain must be a host such as `acme.kinde.com`, without a path, query or fragment",
         ));
     }
     if let Some(url::Host::Domain(host)) = url.host() {

@@ -281,10 +281,12 @@ impl OktaOAuth {
     /// [`idp_core::ErrorKind::InvalidInput`] for an empty client id, no scopes or an unusable
     /// private key (the message never shows the key).
     pub fn new(config: OktaOAuthConfig) -> Result<Self> {
-        if config.client_id.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "private_key_jwt: the client id must not be empty",
-            ));
+        idp_core::auth::check_identifier(
+            "private_key_jwt: the client id",
+            config.client_id.trim(),
+        )?;
+        if let Some(kid) = config.key_id.as_deref().filter(|k| !k.trim().is_empty()) {
+            idp_core::auth::check_identifier("private_key_jwt: the key id", kid)?;
         }
         let scopes: Vec<&str> = config
             .scopes
