@@ -812,6 +812,10 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 #[tokio::test]
 async fn one_span_per_call_with_operation_status_and_attempts_and_no_secret_at_trace() -> TestResult
 {
+    // A second registered dispatcher keeps tracing from caching a callsite's interest from a
+    // parallel test thread that has no subscriber (tokio-rs/tracing#3611), which would blind
+    // this capture.
+    let _pin = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
