@@ -204,3 +204,29 @@ async fn faults_rate_limits_5xx_drops_and_truncation() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_user_token_is_passed_through_and_verified_by_the_fake() -> TestResult {
+    use idp_core::auth::ExposeSecret;
+    let fake = FakeAuthress::start().await?;
+    fake.seed_connections(2);
+    // A token the caller already holds (here: one signed with the account's key, as Authress
+    // would issue it); the SDK sends it unchanged.
+    let key = idp::authress::auth::AccessKey::parse(fake.access_key())?;
+    let base = idp_core::BaseUrl::parse(fake.base_url())?;
+    let token =
+        idp::authress::auth::AccessKeyTokens::new(key, &base)?.sign(std::time::SystemTime::now())?;
+    let secret = token.secret().expose_secret().to_owned();
+    let authress = Client::builder()
+        .base_url(fake.base_url())
+        .user_token(secret.as_str())
+        .build()?;
+    assert_eq!(authress.connections().list().collect_all().await?.len(), 2);
+    let log = fake.requests();
+    assert!(
+        log.iter()
+            .all(|r| r.header("authorization") == Some(format!("Bearer {secret}").as_str()))
+    );
+    assert!(!format!("{authress:?}").contains(&secret));
+    Ok(())
+}

@@ -36,8 +36,8 @@ pub mod transport;
 mod urls;
 
 pub use auth::{
-    AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, NoAuth, OnUnauthorized,
-    SecretString, StaticToken, TokenSource,
+    AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, ExposeSecret, NoAuth,
+    OnUnauthorized, SecretString, StaticToken, TokenSource,
 };
 pub use client::{
     Call, CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, Response, ResponseMeta, decode_json,
