@@ -378,7 +378,7 @@ impl<S: TokenSource> CachedToken<S> {
                 .duration_since(cached.obtained)
                 .unwrap_or(Duration::ZERO);
             let margin = self.refresh_before.min(lifetime / 2);
-            if now + margin >= exp {
+            if now.checked_add(margin).is_none_or(|t| t >= exp) {
                 return None;
             }
         }
@@ -515,7 +515,8 @@ pub mod oauth {
         });
         let token = AccessToken::new(
             SecretString::from(body.access_token),
-            expires_in.map(|s| now + Duration::from_secs(s)),
+            // An absurd `expires_in` (past what `SystemTime` holds) means "no known expiry".
+            expires_in.and_then(|s| now.checked_add(Duration::from_secs(s))),
         );
         Ok(match body.token_type {
             Some(t) if !t.is_empty() => token.with_token_type(t),
@@ -567,6 +568,18 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("leak"));
+    }
+
+    #[test]
+    fn an_absurd_expires_in_is_no_expiry_not_a_panic() {
+        let resp = http::Response::builder()
+            .status(200)
+            .body(Bytes::from_static(
+                br#"{"access_token":"t","expires_in":18446744073709551615}"#,
+            ))
+            .unwrap_or_default();
+        let tok = oauth::parse_token_response(&resp, SystemTime::now()).ok();
+        assert_eq!(tok.map(|t| t.expires_at()), Some(None));
     }
 
     #[test]

@@ -25,7 +25,7 @@ impl RateLimit {
         let limit = min_u64(headers, "x-rate-limit-limit");
         let remaining = min_u64(headers, "x-rate-limit-remaining");
         let reset = min_u64(headers, "x-rate-limit-reset")
-            .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+            .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)));
         if limit.is_none() && remaining.is_none() && reset.is_none() {
             None
         } else {
@@ -42,7 +42,8 @@ impl RateLimit {
     pub fn from_ietf_headers(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
         let limit = min_u64(headers, "ratelimit-limit");
         let remaining = min_u64(headers, "ratelimit-remaining");
-        let reset = min_u64(headers, "ratelimit-reset").map(|secs| now + Duration::from_secs(secs));
+        let reset = min_u64(headers, "ratelimit-reset")
+            .and_then(|secs| now.checked_add(Duration::from_secs(secs)));
         if limit.is_none() && remaining.is_none() && reset.is_none() {
             None
         } else {

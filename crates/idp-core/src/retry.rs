@@ -192,11 +192,11 @@ pub fn server_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         return Some(wait);
     }
     if let Some(reset) = min_u64(headers, "x-rate-limit-reset") {
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
-        return Some(
-            at.duration_since(date_or(headers, now))
-                .unwrap_or(Duration::ZERO),
-        );
+        // Whole seconds, in integers: a reset far past what `SystemTime` holds is just a long wait.
+        let date_secs = date_or(headers, now)
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        return Some(Duration::from_secs(reset.saturating_sub(date_secs)));
     }
     min_u64(headers, "ratelimit-reset").map(Duration::from_secs)
 }
@@ -460,6 +460,21 @@ mod tests {
     fn kinde_ratelimit_reset_is_delta_seconds() {
         let h = headers(&[("ratelimit-reset", "3")]);
         assert_eq!(server_hint(&h, at(123)), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn huge_reset_values_are_long_waits_not_panics() {
+        let max = "18446744073709551615";
+        for name in ["x-rate-limit-reset", "ratelimit-reset", "retry-after"] {
+            let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), (name, max)]);
+            let hint = server_hint(&h, at(1_700_000_000));
+            assert!(
+                hint.is_some_and(|d| d > Duration::from_secs(60)),
+                "{name}: {hint:?}"
+            );
+            let _ = crate::RateLimit::from_x_rate_limit_headers(&h);
+            let _ = crate::RateLimit::from_ietf_headers(&h, at(1_700_000_000));
+        }
     }
 
     #[test]

@@ -211,6 +211,21 @@ proptest! {
     }
 
     #[test]
+    fn numeric_rate_limit_headers_of_any_size_never_panic(reset in "[0-9]{1,25}", date_secs in 0u64..4_000_000_000) {
+        let mut h = HeaderMap::new();
+        for k in ["x-rate-limit-reset", "ratelimit-reset", "retry-after", "x-rate-limit-limit"] {
+            if let Ok(v) = HeaderValue::from_str(&reset) {
+                h.insert(k, v);
+            }
+        }
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(date_secs);
+        let _ = idp_core::retry::server_hint(&h, now);
+        let _ = idp_core::retry::retry_after(&h, now);
+        let _ = idp_core::RateLimit::from_x_rate_limit_headers(&h);
+        let _ = idp_core::RateLimit::from_ietf_headers(&h, now);
+    }
+
+    #[test]
     fn segments_always_stay_one_segment(s in ".{1,40}") {
         if let Ok(seg) = idp_core::encode_segment("id", &s) {
             prop_assert!(!seg.contains('/') && !seg.contains('?') && !seg.contains('#'));

@@ -156,7 +156,7 @@ pub(crate) fn jwt_exp(token: &str) -> Option<SystemTime> {
             .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
         _ => None,
     }?;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(exp))
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(exp))
 }
 
 #[cfg(test)]
@@ -181,6 +181,12 @@ mod tests {
             exp,
             Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_003_600))
         );
+    }
+
+    #[test]
+    fn an_exp_past_what_system_time_holds_is_none_not_a_panic() {
+        assert_eq!(jwt_exp(&jwt(r#"{"exp":1e30}"#)), None);
+        assert_eq!(jwt_exp(&jwt(r#"{"exp":18446744073709551615}"#)), None);
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Provider for Okta {
         let from_reset = !headers.contains_key(http::header::RETRY_AFTER)
             && headers.contains_key("x-rate-limit-reset");
         Some(if from_reset {
-            hint + Duration::from_secs(1)
+            hint.saturating_add(Duration::from_secs(1))
         } else {
             hint
         })
