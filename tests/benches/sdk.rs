@@ -124,24 +124,34 @@ fn setup() -> Result<Setup, Box<dyn std::error::Error>> {
     let server = rt.block_on(BenchServer::start(TOTAL))?;
     let base = server.base_url();
     let _enter = rt.enter();
+    // One reqwest client (one connection pool) shared by idp and the hand-written baseline.
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let shared: std::sync::Arc<dyn idp_core::Transport> =
+        std::sync::Arc::new(idp_core::ReqwestTransport::from_client(
+            raw.clone(),
+            idp_core::transport::DEFAULT_MAX_RESPONSE_BYTES,
+        ));
     let okta = idp::okta::Client::builder()
         .org_url(&base)
         .api_token("bench-token")
+        .transport(shared.clone())
         .build()?;
     let authress = idp::authress::Client::builder()
         .base_url(&base)
         .user_token("bench-token")
+        .transport(shared.clone())
         .build()?;
     let kinde = idp::kinde::Client::builder()
         .domain(&base)
         .access_token("bench-token")
+        .transport(shared.clone())
         .build()?;
     let kinde_m2m = idp::kinde::Client::builder()
         .domain(&base)
         .client_credentials("bench-client", "bench-secret")
-        .build()?;
-    let raw = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
+        .transport(shared)
         .build()?;
     Ok(Setup {
         rt,

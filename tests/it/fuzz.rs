@@ -52,7 +52,7 @@ fn authress_collection() -> String {
 /// One decoder under test: a name and a function decoding bytes into the model.
 type Decoder = (&'static str, fn(&[u8]) -> idp_core::Result<()>);
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> idp_core::Result<()> {
+fn decode<T: DeserializeOwned + 'static>(bytes: &[u8]) -> idp_core::Result<()> {
     decode_json::<T>(bytes).map(|_| ())
 }
 

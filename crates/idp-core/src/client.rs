@@ -296,13 +296,16 @@ fn transport_error(err: TransportError, attempts: u32) -> Error {
         .with_attempts(attempts)
 }
 
-/// Decodes a JSON body into `T`; an empty body decodes as `null`. The error names the type and the
-/// JSON path, and is truncated so it cannot carry a whole body.
+/// Decodes a JSON body into `T`; an empty body decodes as `null`. When `T` is `()` (an operation
+/// whose success has no content, such as a delete) any body is accepted and ignored: a server that
+/// answers a `204` operation with `200 {}` has still done the work. The error names the type and
+/// the JSON path, and is truncated so it cannot carry a whole body.
 ///
 /// # Errors
 /// [`ErrorKind::Decode`].
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+pub fn decode_json<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T> {
+    let ignore = std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>();
+    let body: &[u8] = if ignore || body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         body
@@ -635,7 +638,7 @@ impl<P: Provider> Client<P> {
     ///
     /// # Errors
     /// Any [`ErrorKind`]; the error names the operation.
-    pub async fn execute_as<O: Operation<Provider = P>, T: DeserializeOwned>(
+    pub async fn execute_as<O: Operation<Provider = P>, T: DeserializeOwned + 'static>(
         &self,
         op: &O,
     ) -> Result<T> {
@@ -711,7 +714,7 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
     ///
     /// # Errors
     /// Any [`ErrorKind`]; the error names the operation.
-    pub async fn send_as<T: DeserializeOwned>(self) -> Result<T> {
+    pub async fn send_as<T: DeserializeOwned + 'static>(self) -> Result<T> {
         let (_, body) = self.client.send_operation(&self.op, &self.options).await?;
         decode_json::<T>(&body).map_err(|e| e.with_operation(O::ID))
     }

@@ -350,7 +350,9 @@ pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>, base: Option<&Ur
         let mut rest = value;
         while let Some(start) = rest.find('<') {
             let after_start = &rest[start + 1..];
-            let end = after_start.find('>')?;
+            let Some(end) = after_start.find('>') else {
+                break; // an unterminated target: nothing further on this line can be trusted
+            };
             let target = &after_start[..end];
             let tail = &after_start[end + 1..];
             // The parameters run to the next link (`<`); a comma separates links.

@@ -67,7 +67,7 @@ macro_rules! define_request {
             ///
             /// # Errors
             /// As [`Request::send`].
-            pub async fn send_as<T: $crate::__private::serde::de::DeserializeOwned>(
+            pub async fn send_as<T: $crate::__private::serde::de::DeserializeOwned + 'static>(
                 self,
             ) -> $crate::Result<T> {
                 self.0.send_as().await

@@ -860,3 +860,32 @@ async fn one_span_per_call_with_operation_status_and_attempts_and_no_secret_at_t
     assert!(!text.contains("trace-secret-token"), "{text}");
     Ok(())
 }
+
+#[derive(Debug)]
+struct DeleteThing;
+
+impl Operation for DeleteThing {
+    type Provider = TestApi;
+    type Output = ();
+    const ID: &'static str = "deleteThing";
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path(&self) -> idp_core::Result<String> {
+        Ok("/things/x".into())
+    }
+}
+
+#[tokio::test]
+async fn a_no_content_operation_accepts_any_success_body() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push(204, &[], "");
+    mock.push(200, &[], "{}");
+    mock.push(200, &[], "not json at all");
+    let c = mock_client(&mock)?;
+    for _ in 0..3 {
+        c.execute(&DeleteThing).await?;
+    }
+    assert_eq!(mock.request_count(), 3);
+    Ok(())
+}

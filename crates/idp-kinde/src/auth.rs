@@ -100,7 +100,7 @@ impl KindeM2M {
     fn scrub(&self, err: Error) -> Error {
         let secret = self.client_secret.expose_secret();
         if !secret.is_empty() && err.to_string().contains(secret) {
-            Error::auth(err.message().replace(secret, "[redacted]"))
+            Error::new(err.kind(), err.message().replace(secret, "[redacted]"))
         } else {
             err
         }

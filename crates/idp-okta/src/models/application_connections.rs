@@ -69,6 +69,7 @@ idp_core::open_enum! {
 ///
 /// `Debug` never shows the password.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Office365ProvisioningSettings {
     /// Global administrator user name.
     #[serde(rename = "adminUsername")]
@@ -99,6 +100,7 @@ impl fmt::Debug for Office365ProvisioningSettings {
 
 /// Org2Org OAuth signing settings (`Org2OrgProvisioningOAuthSigningSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Org2OrgProvisioningOAuthSigningSettings {
     /// The key rotation mode.
     #[serde(rename = "rotationMode")]
@@ -116,6 +118,7 @@ impl Org2OrgProvisioningOAuthSigningSettings {
 ///
 /// `Debug` never shows the token.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProvisioningConnectionTokenRequestProfile {
     /// Always `TOKEN`.
     #[serde(rename = "authScheme")]
@@ -150,6 +153,7 @@ impl fmt::Debug for ProvisioningConnectionTokenRequestProfile {
 
 /// The profile of an OAuth 2.0 connection request (`ProvisioningConnectionOauthRequestProfile`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProvisioningConnectionOauthRequestProfile {
     /// Always `OAUTH2`.
     #[serde(rename = "authScheme")]
@@ -182,6 +186,7 @@ impl Default for ProvisioningConnectionOauthRequestProfile {
 
 /// A token-based connection request (`ProvisioningConnectionTokenRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProvisioningConnectionTokenRequest {
     /// Zscaler 2.0 only: the SCIM base URL of the target app.
     #[serde(rename = "baseUrl", default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +217,7 @@ impl ProvisioningConnectionTokenRequest {
 
 /// An OAuth 2.0 connection request (`ProvisioningConnectionOauthRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProvisioningConnectionOauthRequest {
     /// The connection profile.
     pub profile: ProvisioningConnectionOauthRequestProfile,

@@ -72,6 +72,7 @@ pub type AppUserProfile = Map<String, Value>;
 /// An application user's password (`AppUserPasswordCredential`). Reads return an empty object
 /// when a password exists. `Debug` never shows the value.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUserPasswordCredential {
     /// The password (write-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,8 +96,10 @@ impl fmt::Debug for AppUserPasswordCredential {
     }
 }
 
-/// An application user's credentials for the app (`AppUserCredentials`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// An application user's credentials for the app (`AppUserCredentials`). Fields this version of
+/// the SDK does not know are kept in `extra` and sent back unchanged; `Debug` shows only their names.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUserCredentials {
     /// The user name in the app (1..100 characters).
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +107,19 @@ pub struct AppUserCredentials {
     /// The password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<AppUserPasswordCredential>,
+    /// Credential fields this version of the SDK does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl fmt::Debug for AppUserCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppUserCredentials")
+            .field("user_name", &self.user_name)
+            .field("password", &self.password)
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl AppUserCredentials {
@@ -111,7 +127,7 @@ impl AppUserCredentials {
     pub fn user_name(user_name: impl Into<String>) -> Self {
         AppUserCredentials {
             user_name: Some(user_name.into()),
-            password: None,
+            ..Default::default()
         }
     }
 
@@ -263,6 +279,7 @@ impl AppUser<AppUserProfile> {
 /// The body of "assign a user to an app" (`AppUserAssignRequest`): an app user whose `id` is
 /// required. Only writable fields are here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUserAssignRequest<P = AppUserProfile> {
     /// The Okta user id (`00u…`).
     pub id: String,
@@ -278,6 +295,30 @@ pub struct AppUserAssignRequest<P = AppUserProfile> {
     /// Further fields, sent as given.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl<P> TryFrom<AppUser<P>> for AppUserAssignRequest<P> {
+    type Error = idp_core::Error;
+
+    /// The assignment that the seed SDK's `assign_user_to_application(app_id, app_user: AppUser)`
+    /// sends: the user's `id` (required), scope, credentials and profile. Read-only fields
+    /// (`status`, timestamps, `_links`, `_embedded`) are not sent.
+    ///
+    /// # Errors
+    /// [`idp_core::ErrorKind::InvalidInput`] when the app user has no `id`.
+    fn try_from(user: AppUser<P>) -> Result<Self, Self::Error> {
+        let id = user
+            .id
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| idp_core::Error::invalid_input("assigning an AppUser needs its `id`"))?;
+        Ok(AppUserAssignRequest {
+            id,
+            scope: user.scope,
+            credentials: user.credentials,
+            profile: user.profile,
+            extra: Map::new(),
+        })
+    }
 }
 
 impl<P> AppUserAssignRequest<P> {
@@ -316,6 +357,7 @@ impl<P> AppUserAssignRequest<P> {
 
 /// Updates an app user's credentials (`AppUserCredentialsRequestPayload`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUserCredentialsRequestPayload {
     /// The new credentials.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,6 +366,7 @@ pub struct AppUserCredentialsRequestPayload {
 
 /// Updates an app user's profile (`AppUserProfileRequestPayload`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUserProfileRequestPayload<P = AppUserProfile> {
     /// The new profile.
     #[serde(default = "none", skip_serializing_if = "Option::is_none")]
@@ -334,6 +377,7 @@ pub struct AppUserProfileRequestPayload<P = AppUserProfile> {
 /// `oneOf [AppUserCredentialsRequestPayload, AppUserProfileRequestPayload]`), modelled as one
 /// struct with both parts optional: set the credentials, the profile, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUserUpdateRequest<P = AppUserProfile> {
     /// New credentials.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -421,6 +465,36 @@ mod tests {
             serde_json::from_str(r#"{"id":"00u1","profile":{"role":"Dev","x":null}}"#)?;
         let typed = user.into_profile::<Profile>()?;
         assert_eq!(typed.profile, Some(Profile { role: "Dev".into() }));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod assign_from_app_user_tests {
+    use super::*;
+
+    #[test]
+    fn an_app_user_becomes_the_assignment_the_seed_sends() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let user: AppUser = serde_json::from_value(serde_json::json!({
+            "id": "00u1", "scope": "USER", "status": "ACTIVE", "created": "2024-01-01T00:00:00.000Z",
+            "credentials": {"userName": "rae@example.com", "futureField": 1},
+            "profile": {"role": "Dev"}, "_links": {}
+        }))?;
+        let request = AppUserAssignRequest::try_from(user)?;
+        assert_eq!(
+            serde_json::to_value(&request)?,
+            serde_json::json!({
+                "id": "00u1", "scope": "USER",
+                "credentials": {"userName": "rae@example.com", "futureField": 1},
+                "profile": {"role": "Dev"}
+            })
+        );
+        let anonymous: AppUser = serde_json::from_value(serde_json::json!({"status": "ACTIVE"}))?;
+        let err = AppUserAssignRequest::try_from(anonymous)
+            .err()
+            .ok_or("expected an error")?;
+        assert_eq!(err.kind(), idp_core::ErrorKind::InvalidInput);
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 /// The body of create / replace key (`KeyRequest`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct KeyRequest {
     /// Display name of the key (1..255 characters, unique in the org).
     #[serde(default, skip_serializing_if = "Option::is_none")]
