@@ -266,3 +266,152 @@ pub fn spec_operations(spec: &serde_json::Value) -> Vec<(String, String, String)
     out.sort();
     out
 }
+
+/// Validation errors of a request body `value` against an OpenAPI 3.0 `schema` of `spec` (empty:
+/// valid). It follows `$ref`, `oneOf`/`anyOf` (some variant matches), `allOf` (merged), `nullable`,
+/// `enum`, `type`, `required` and `items`, and is stricter than OpenAPI on two points that catch
+/// SDK bugs: properties the schema does not declare are errors (a misspelt wire name), unless
+/// `additionalProperties` allows them, and `readOnly` properties are errors (a request must not
+/// send them).
+pub fn validate_schema(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    validate_at(spec, schema, value, "$", &mut errors);
+    errors
+}
+
+fn merged_object(spec: &serde_json::Value, schema: &serde_json::Value) -> serde_json::Value {
+    let schema = resolve_ref(spec, schema);
+    let Some(parts) = schema.get("allOf").and_then(|a| a.as_array()) else {
+        return schema.clone();
+    };
+    let mut merged = serde_json::Map::new();
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for part in parts {
+        let part = merged_object(spec, part);
+        if let Some(p) = part.get("properties").and_then(|p| p.as_object()) {
+            properties.extend(p.clone());
+        }
+        if let Some(r) = part.get("required").and_then(|r| r.as_array()) {
+            required.extend(r.iter().cloned());
+        }
+        for key in [
+            "type",
+            "additionalProperties",
+            "nullable",
+            "enum",
+            "readOnly",
+            "items",
+        ] {
+            if let Some(v) = part.get(key) {
+                merged.insert(key.to_owned(), v.clone());
+            }
+        }
+    }
+    if !properties.is_empty() {
+        merged.insert("properties".into(), serde_json::Value::Object(properties));
+    }
+    if !required.is_empty() {
+        merged.insert("required".into(), serde_json::Value::Array(required));
+    }
+    serde_json::Value::Object(merged)
+}
+
+fn validate_at(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    path: &str,
+    errors: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let schema = merged_object(spec, schema);
+    for key in ["oneOf", "anyOf"] {
+        if let Some(variants) = schema.get(key).and_then(Value::as_array) {
+            if !variants
+                .iter()
+                .any(|v| validate_schema(spec, v, value).is_empty())
+            {
+                errors.push(format!("{path}: matches no {key} variant"));
+            }
+            return;
+        }
+    }
+    if value.is_null() {
+        if !schema
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
+            errors.push(format!("{path}: null is not allowed"));
+        }
+        return;
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if !allowed.contains(value) {
+            errors.push(format!("{path}: {value} is not one of the enum values"));
+        }
+    }
+    let type_ok = match schema.get("type").and_then(Value::as_str) {
+        Some("string") => value.is_string(),
+        Some("boolean") => value.is_boolean(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("array") => value.is_array(),
+        Some("object") => value.is_object(),
+        _ => true,
+    };
+    if !type_ok {
+        errors.push(format!("{path}: not of type {}", schema["type"]));
+        return;
+    }
+    if let Some(items) = value.as_array() {
+        if let Some(item_schema) = schema.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                validate_at(spec, item_schema, item, &format!("{path}[{i}]"), errors);
+            }
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let free = match schema.get("additionalProperties") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Object(_)) => true,
+            _ => properties.is_none(),
+        };
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = name.as_str() {
+                if !object.contains_key(name) {
+                    errors.push(format!("{path}.{name}: required but missing"));
+                }
+            }
+        }
+        for (key, v) in object {
+            match properties.and_then(|p| p.get(key)) {
+                Some(prop) => {
+                    let prop_schema = merged_object(spec, prop);
+                    if prop_schema
+                        .get("readOnly")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                    {
+                        errors.push(format!("{path}.{key}: read-only, must not be sent"));
+                    } else {
+                        validate_at(spec, prop, v, &format!("{path}.{key}"), errors);
+                    }
+                }
+                None if free => {}
+                None => errors.push(format!("{path}.{key}: not declared by the schema")),
+            }
+        }
+    }
+}

@@ -317,3 +317,133 @@ fn decode_replace_hook_key() {
     assert_eq!(keys[0].name.as_deref(), Some("My updated new key"));
     check_errors(&spec, KEY, "put");
 }
+
+/// Every request body the SDK sends, as it goes on the wire, validates against the operation's
+/// request schema (undeclared and read-only properties are errors too).
+#[tokio::test]
+async fn every_request_body_validates_against_its_spec_schema()
+-> Result<(), Box<dyn std::error::Error>> {
+    use idp_core::test_util::{MockTransport, validate_schema};
+    use idp_okta::models::{
+        AppUserCredentials, AppUserScope, ConnectionsSigningRotationMode, KeyRequest,
+        Office365ProvisioningSettings, Org2OrgProvisioningOAuthSigningSettings,
+        ProvisioningConnectionOauthRequest, ProvisioningConnectionTokenRequest,
+    };
+    let Some(spec) = spec() else { return Ok(()) };
+    let mock = MockTransport::new();
+    let okta = crate::common::mock_client(&mock)?;
+    let mut profile = serde_json::Map::new();
+    profile.insert("role".into(), serde_json::json!("Dev"));
+    let calls: Vec<(&str, &str)> = vec![
+        ("/api/v1/apps/{appId}/users", "post"),
+        ("/api/v1/apps/{appId}/users", "post"),
+        ("/api/v1/apps/{appId}/users/{userId}", "post"),
+        ("/api/v1/apps/{appId}/users/{userId}", "post"),
+        ("/api/v1/hook-keys", "post"),
+        ("/api/v1/hook-keys/{id}", "put"),
+        ("/api/v1/apps/{appId}/connections/default", "post"),
+        ("/api/v1/apps/{appId}/connections/default", "post"),
+        ("/api/v1/apps/{appId}/connections/default", "post"),
+    ];
+    for _ in &calls {
+        mock.push_json(200, &serde_json::json!({}));
+    }
+    let users = okta.application_users();
+    let _ = users
+        .assign(
+            "0oa1",
+            AppUserAssignRequest::<models::AppUserProfile>::new("00u1"),
+        )
+        .send_as::<Value>()
+        .await?;
+    let _ = users
+        .assign(
+            "0oa1",
+            AppUserAssignRequest::new("00u1")
+                .scope(AppUserScope::User)
+                .credentials(AppUserCredentials::user_name("rae@example.com").with_password("pw-1"))
+                .profile(profile.clone()),
+        )
+        .send_as::<Value>()
+        .await?;
+    let _ = users
+        .update("0oa1", "00u1", AppUserUpdateRequest::profile(profile))
+        .send_as::<Value>()
+        .await?;
+    let _ = users
+        .update(
+            "0oa1",
+            "00u1",
+            AppUserUpdateRequest::<models::AppUserProfile>::credentials(
+                AppUserCredentials::user_name("rae2@example.com"),
+            ),
+        )
+        .send_as::<Value>()
+        .await?;
+    let _ = okta
+        .hook_keys()
+        .create(KeyRequest::new("k"))
+        .send_as::<Value>()
+        .await?;
+    let _ = okta
+        .hook_keys()
+        .replace("hk1", KeyRequest::new("k2"))
+        .send_as::<Value>()
+        .await?;
+    let connections = okta.application_connections();
+    let _ = connections
+        .update_default(
+            "0oa1",
+            ProvisioningConnectionTokenRequest::new("scim").base_url("https://scim.example.com"),
+        )
+        .send_as::<Value>()
+        .await?;
+    let _ = connections
+        .update_default(
+            "0oa1",
+            ProvisioningConnectionOauthRequest::new()
+                .client_id("cid")
+                .settings(Office365ProvisioningSettings::new(
+                    "admin@example.com",
+                    "pw",
+                )),
+        )
+        .send_as::<Value>()
+        .await?;
+    let _ = connections
+        .update_default(
+            "0oa1",
+            ProvisioningConnectionOauthRequest::new()
+                .client_id("cid")
+                .signing(Org2OrgProvisioningOAuthSigningSettings::new(
+                    ConnectionsSigningRotationMode::Auto,
+                )),
+        )
+        .send_as::<Value>()
+        .await?;
+    let requests = mock.requests();
+    assert_eq!(requests.len(), calls.len());
+    for ((path, method), request) in calls.iter().zip(&requests) {
+        let schema =
+            &operation(&spec, path, method)["requestBody"]["content"]["application/json"]["schema"];
+        let body = request.json();
+        let errors = validate_schema(&spec, schema, &body);
+        assert!(errors.is_empty(), "{method} {path}: {body}: {errors:?}");
+    }
+    // The validator does catch what it is for: a misspelt name, a missing required id, a
+    // read-only field, a wrong enum value.
+    let assign = &operation(&spec, "/api/v1/apps/{appId}/users", "post")["requestBody"]["content"]
+        ["application/json"]["schema"];
+    for bad in [
+        serde_json::json!({"id": "00u1", "scop": "USER"}),
+        serde_json::json!({"scope": "USER"}),
+        serde_json::json!({"id": "00u1", "created": "2024-01-01T00:00:00.000Z"}),
+        serde_json::json!({"id": "00u1", "scope": "EVERYONE"}),
+    ] {
+        assert!(
+            !validate_schema(&spec, assign, &bad).is_empty(),
+            "{bad} passed"
+        );
+    }
+    Ok(())
+}
