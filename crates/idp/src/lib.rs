@@ -33,3 +33,8 @@ pub use idp_kinde as kinde;
 #[cfg(feature = "okta")]
 #[doc(inline)]
 pub use idp_okta as okta;
+
+/// The README's quickstarts, compiled as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
