@@ -1,7 +1,6 @@
 //! Authress end to end: every operation through the real client against `FakeAuthress`, which
 //! verifies the locally signed EdDSA tokens.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use idp::authress::Client;
@@ -12,11 +11,7 @@ use idp_testkit::{FakeAuthress, Fault};
 use crate::TestResult;
 
 fn client(fake: &FakeAuthress, sleeper: &RecordingSleeper) -> idp::Result<Client> {
-    Client::builder()
-        .base_url(fake.base_url())
-        .access_key(fake.access_key())
-        .sleeper(Arc::new(sleeper.clone()))
-        .build()
+    crate::common::authress(fake, sleeper, idp::RetryPolicy::default())
 }
 
 fn oauth_connection(name: &str) -> Connection {

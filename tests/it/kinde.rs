@@ -1,7 +1,6 @@
 //! Kinde end to end: every operation through the real client against `FakeKinde`, with M2M tokens
 //! from its fake token endpoint.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use idp::kinde::Client;
@@ -15,11 +14,7 @@ use idp_testkit::{FakeKinde, Fault};
 use crate::TestResult;
 
 fn client(fake: &FakeKinde, sleeper: &RecordingSleeper) -> idp::Result<Client> {
-    Client::builder()
-        .domain(fake.base_url())
-        .client_credentials(fake.client_id(), fake.client_secret())
-        .sleeper(Arc::new(sleeper.clone()))
-        .build()
+    crate::common::kinde(fake, sleeper, idp::RetryPolicy::default())
 }
 
 #[tokio::test]

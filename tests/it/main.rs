@@ -2,6 +2,7 @@
 //! the `idp-testkit` fakes, over loopback HTTP.
 
 mod authress;
+mod common;
 mod footprint;
 mod fuzz;
 mod hostile;

@@ -14,6 +14,7 @@ use idp_core::test_util::RecordingSleeper;
 use idp_testkit::{FakeAuthress, FakeKinde, FakeOkta, Fault, LoggedRequest};
 
 use crate::TestResult;
+use crate::common::{authress, kinde, okta};
 use crate::hostile::{RawServer, Reply};
 
 const APP: &str = "0oarel0000000000001";
@@ -23,45 +24,6 @@ fn storm_policy() -> RetryPolicy {
     RetryPolicy::new()
         .max_retries(3)
         .max_server_wait(Duration::from_secs(10))
-}
-
-fn okta(
-    fake: &FakeOkta,
-    sleeper: &RecordingSleeper,
-    policy: RetryPolicy,
-) -> idp::Result<idp::okta::Client> {
-    idp::okta::Client::builder()
-        .org_url(fake.base_url())
-        .api_token(fake.api_token())
-        .sleeper(Arc::new(sleeper.clone()))
-        .retry_policy(policy)
-        .build()
-}
-
-fn authress(
-    fake: &FakeAuthress,
-    sleeper: &RecordingSleeper,
-    policy: RetryPolicy,
-) -> idp::Result<idp::authress::Client> {
-    idp::authress::Client::builder()
-        .base_url(fake.base_url())
-        .access_key(fake.access_key())
-        .sleeper(Arc::new(sleeper.clone()))
-        .retry_policy(policy)
-        .build()
-}
-
-fn kinde(
-    fake: &FakeKinde,
-    sleeper: &RecordingSleeper,
-    policy: RetryPolicy,
-) -> idp::Result<idp::kinde::Client> {
-    idp::kinde::Client::builder()
-        .domain(fake.base_url())
-        .client_credentials(fake.client_id(), fake.client_secret())
-        .sleeper(Arc::new(sleeper.clone()))
-        .retry_policy(policy)
-        .build()
 }
 
 fn authress_connection(name: &str) -> Connection {
