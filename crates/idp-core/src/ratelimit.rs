@@ -22,28 +22,29 @@ impl RateLimit {
     /// When a header appears more than once (Okta sends duplicates on some concurrency limits), the
     /// smallest value wins: it is the binding limit.
     pub fn from_x_rate_limit_headers(headers: &HeaderMap) -> Option<RateLimit> {
-        let limit = min_u64(headers, "x-rate-limit-limit");
-        let remaining = min_u64(headers, "x-rate-limit-remaining");
-        let reset = min_u64(headers, "x-rate-limit-reset")
-            .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)));
-        if limit.is_none() && remaining.is_none() && reset.is_none() {
-            None
-        } else {
-            Some(RateLimit {
-                limit,
-                remaining,
-                reset,
-            })
-        }
+        Self::read(headers, "x-rate-limit-", |secs| {
+            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+        })
     }
 
     /// Reads the IETF draft headers `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
     /// (delta seconds, measured from `now`).
     pub fn from_ietf_headers(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
-        let limit = min_u64(headers, "ratelimit-limit");
-        let remaining = min_u64(headers, "ratelimit-remaining");
-        let reset = min_u64(headers, "ratelimit-reset")
-            .and_then(|secs| now.checked_add(Duration::from_secs(secs)));
+        Self::read(headers, "ratelimit-", |secs| {
+            now.checked_add(Duration::from_secs(secs))
+        })
+    }
+
+    /// `<prefix>limit`, `<prefix>remaining` and `<prefix>reset` (turned into a time by `reset_at`;
+    /// a value past what `SystemTime` holds is dropped); `None` when none is present.
+    fn read(
+        headers: &HeaderMap,
+        prefix: &str,
+        reset_at: impl Fn(u64) -> Option<SystemTime>,
+    ) -> Option<RateLimit> {
+        let limit = min_u64(headers, &format!("{prefix}limit"));
+        let remaining = min_u64(headers, &format!("{prefix}remaining"));
+        let reset = min_u64(headers, &format!("{prefix}reset")).and_then(reset_at);
         if limit.is_none() && remaining.is_none() && reset.is_none() {
             None
         } else {
