@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use idp::authress::Client;
 use idp::authress::models::{Connection, ConnectionType, Nullable};
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeAuthress, Fault};
 
 use crate::TestResult;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use idp::RetryPolicy;
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeAuthress, FakeKinde, FakeOkta};
 
 /// An Okta client on the fake's API token, with a recording sleeper and the given policy.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use idp::authress::models::{Connection, ConnectionType};
 use idp::{ErrorKind, RetryPolicy};
-use idp_core::test_util::{MockTransport, RecordingSleeper};
+use idp_test_support::{MockTransport, RecordingSleeper};
 use idp_testkit::{FakeAuthress, FakeKinde, FakeOkta};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

@@ -15,7 +15,7 @@ use idp::okta::models::{
     KeyRequest, Office365ProvisioningSettings, ProvisioningConnectionOauthRequest,
     ProvisioningConnectionTokenRequest,
 };
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeAuthress, FakeKinde, FakeOkta, LoggedRequest, ServiceAppKey};
 use tracing_subscriber::fmt::format::FmtSpan;
 

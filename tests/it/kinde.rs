@@ -8,7 +8,7 @@ use idp::kinde::models::{
     CreateConnectionRequest, CreateConnectionRequestOptionsSocial, ReplaceConnectionRequest,
     Strategy, UpdateConnectionRequest,
 };
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeKinde, Fault};
 
 use crate::TestResult;

@@ -12,7 +12,7 @@ use idp::okta::models::{
     KeyRequest, ProvisioningConnectionAuthScheme, ProvisioningConnectionStatus,
     ProvisioningConnectionTokenRequest,
 };
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeOkta, Fault, LoggedRequest, ServiceAppKey};
 use serde_json::{Value, json};
 

@@ -10,7 +10,7 @@ use idp::authress::models::{Connection, ConnectionType, Nullable};
 use idp::kinde::models::{CreateConnectionRequest, Strategy};
 use idp::okta::models::{AppUserAssignRequest, AppUserProfile, KeyRequest};
 use idp::{ErrorKind, RetryPolicy};
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeAuthress, FakeKinde, FakeOkta, Fault, LoggedRequest};
 
 use crate::TestResult;

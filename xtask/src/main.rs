@@ -86,7 +86,7 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    if idp_core::test_util::shared_dir(env!("CARGO_MANIFEST_DIR")).is_some() {
+    if idp_test_support::shared_dir(env!("CARGO_MANIFEST_DIR")).is_some() {
         coverage()?;
     } else {
         println!(
@@ -135,7 +135,7 @@ fn spec_rows(shared: &Path, file: &str) -> Result<BTreeSet<Row>, String> {
         .map_err(|e| format!("cannot read {file}: {e}"))?;
     let spec: serde_json::Value =
         serde_yaml_ng::from_str(&text).map_err(|e| format!("cannot parse {file}: {e}"))?;
-    Ok(idp_core::test_util::spec_operations(&spec)
+    Ok(idp_test_support::spec_operations(&spec)
         .into_iter()
         .map(|(m, p, id)| (id, m, p))
         .collect())
@@ -143,7 +143,7 @@ fn spec_rows(shared: &Path, file: &str) -> Result<BTreeSet<Row>, String> {
 
 /// Prints the coverage map; returns the number of covered operations.
 fn coverage() -> Result<usize, String> {
-    let shared = idp_core::test_util::shared_dir(env!("CARGO_MANIFEST_DIR"))
+    let shared = idp_test_support::shared_dir(env!("CARGO_MANIFEST_DIR"))
         .ok_or("shared/ (with specs/) not found beside the checkout")?;
     let mut covered = 0;
     let mut problems = Vec::new();

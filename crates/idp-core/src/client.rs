@@ -17,7 +17,7 @@ use crate::operation::Operation;
 use crate::provider::Provider;
 use crate::ratelimit::RateLimit;
 use crate::retry::{
-    Clock, Outcome, RetryDecision, RetryPolicy, Sleeper, SystemClock, TokioSleeper,
+    Clock, Outcome, RetryDecision, RetryHint, RetryPolicy, Sleeper, SystemClock, TokioSleeper,
 };
 use crate::transport::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest, HttpResponse,
@@ -111,6 +111,7 @@ pub struct ClientBuilder<P> {
     connect_timeout: Duration,
     max_response_bytes: usize,
     user_agent_suffix: Option<String>,
+    token_refresh_before: Option<Duration>,
     sleeper: Arc<dyn Sleeper>,
     clock: Arc<dyn Clock>,
     _provider: PhantomData<fn() -> P>,
@@ -139,6 +140,7 @@ impl<P: Provider> Default for ClientBuilder<P> {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_suffix: None,
+            token_refresh_before: None,
             sleeper: Arc::new(TokioSleeper),
             clock: Arc::new(SystemClock),
             _provider: PhantomData,
@@ -208,6 +210,26 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// How long before expiry a cached token is refreshed, for providers whose credentials cache
+    /// tokens (the provider's default otherwise). Read back with
+    /// [`ClientBuilder::token_refresh_setting`].
+    #[must_use]
+    pub fn token_refresh_before(mut self, before: Duration) -> Self {
+        self.token_refresh_before = Some(before);
+        self
+    }
+
+    /// The refresh margin set with [`ClientBuilder::token_refresh_before`], if any.
+    pub fn token_refresh_setting(&self) -> Option<Duration> {
+        self.token_refresh_before
+    }
+
+    /// Whether credentials were set with [`ClientBuilder::credentials`] (provider builders then
+    /// keep them instead of building their own).
+    pub fn has_credentials(&self) -> bool {
+        self.credentials.is_some()
+    }
+
     /// The sleeper used between retries (tests inject one that records instead of waiting).
     #[must_use]
     pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
@@ -274,16 +296,95 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn request(&self) -> Result<HttpRequest> {
+    fn request(&self) -> HttpRequest {
         let mut req = http::Request::new(self.body.clone());
         *req.method_mut() = self.method.clone();
         *req.uri_mut() = self.uri.clone();
         *req.headers_mut() = self.headers.clone();
-        Ok(req)
+        req
     }
 }
 
-fn transport_error(err: TransportError, attempts: u32) -> Error {
+/// What one response means for the call.
+enum Classified {
+    Success(ResponseMeta, Bytes),
+    RetryWithFreshCredentials,
+    Failure(StatusCode, ApiError),
+}
+
+/// The state of one call's attempts, and the one place a retry decision is settled.
+struct Attempts<'a> {
+    policy: &'a RetryPolicy,
+    sleeper: &'a dyn Sleeper,
+    span: tracing::Span,
+    retries: u32,
+    attempts: u32,
+    auth_retried: bool,
+    first_request_id: Option<String>,
+}
+
+impl Attempts<'_> {
+    /// Counts a new attempt and builds its request (with the provider's retry headers on retries).
+    fn begin<P: Provider>(&mut self, prepared: &Prepared) -> HttpRequest {
+        self.attempts += 1;
+        self.span.record("attempts", self.attempts);
+        let mut request = prepared.request();
+        if self.retries > 0 {
+            P::retry_headers(
+                request.headers_mut(),
+                self.first_request_id.as_deref(),
+                self.retries,
+            );
+        }
+        request
+    }
+
+    fn decide(
+        &self,
+        outcome: Outcome<'_>,
+        hint: Option<Duration>,
+        idempotent: bool,
+    ) -> RetryDecision {
+        self.policy
+            .decide(self.retries, idempotent, outcome, hint, fastrand::f64())
+    }
+
+    /// Waits and returns `Ok` when the decision is to retry; otherwise returns the final error
+    /// (`RetriesExhausted` once a retry has been made and none is left).
+    async fn settle(&mut self, decision: RetryDecision, error: Error) -> Result<()> {
+        match decision {
+            RetryDecision::RetryAfter(delay) => {
+                tracing::debug!(
+                    attempt = self.attempts,
+                    delay_ms = delay.as_millis() as u64,
+                    error = %error,
+                    "retrying"
+                );
+                self.sleeper.sleep(delay).await;
+                self.retries += 1;
+                Ok(())
+            }
+            RetryDecision::Exhausted if self.retries > 0 => Err(error
+                .with_attempts(self.attempts)
+                .with_kind(ErrorKind::RetriesExhausted)),
+            _ => Err(error.with_attempts(self.attempts)),
+        }
+    }
+
+    /// A token request that failed below HTTP is retried like any request: a token grant is safe
+    /// to repeat, and a connect failure sent nothing. Any other credentials failure is final.
+    async fn settle_token_failure(&mut self, err: Error) -> Result<()> {
+        let decision = std::error::Error::source(&err)
+            .and_then(|s| s.downcast_ref::<TransportError>())
+            .map(|te| self.decide(Outcome::Transport(te), None, true));
+        match decision {
+            Some(decision) => self.settle(decision, err).await,
+            None => Err(err.with_attempts(self.attempts)),
+        }
+    }
+}
+
+fn transport_error(err: TransportError) -> Error {
     let kind = match err {
         TransportError::Timeout => ErrorKind::Timeout,
         TransportError::BodyTooLarge { .. } | TransportError::Redirect { .. } => {
@@ -291,9 +392,7 @@ fn transport_error(err: TransportError, attempts: u32) -> Error {
         }
         _ => ErrorKind::Transport,
     };
-    Error::new(kind, err.to_string())
-        .with_source(err)
-        .with_attempts(attempts)
+    Error::new(kind, err.to_string()).with_source(err)
 }
 
 /// Decodes a JSON body into `T`; an empty body decodes as `null`. When `T` is `()` (an operation
@@ -399,10 +498,11 @@ impl<P: Provider> Client<P> {
     }
 
     fn prepare<O: Operation<Provider = P>>(&self, op: &O) -> Result<Prepared> {
+        op.validate()?;
         let path = op.path()?;
-        let query = op.query();
+        let query = op.query_pairs();
         let body = op.body()?;
-        let uri_text = self.inner.base_url.join(&path, &query);
+        let uri_text = self.inner.base_url.join(&path, query.pairs());
         let uri = Uri::try_from(uri_text.as_str())
             .map_err(|_| Error::invalid_input("the request URI is invalid"))?;
         let mut headers = HeaderMap::new();
@@ -416,7 +516,7 @@ impl<P: Provider> Client<P> {
             None => Bytes::new(),
         };
         Ok(Prepared {
-            method: op.method(),
+            method: O::METHOD,
             uri,
             headers,
             body: bytes,
@@ -445,6 +545,8 @@ impl<P: Provider> Client<P> {
             .map_err(|e| e.with_operation(O::ID))
     }
 
+    /// The attempt loop: authorize, send, classify; every failure goes through
+    /// [`Attempts::settle`], the one place a retry is decided.
     async fn run(
         &self,
         prepared: &Prepared,
@@ -452,152 +554,111 @@ impl<P: Provider> Client<P> {
         options: &CallOptions,
     ) -> Result<(ResponseMeta, Bytes)> {
         let inner = &*self.inner;
-        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.timeout);
-        let span = tracing::Span::current();
-        let mut retries = 0u32;
-        let mut attempts = 0u32;
-        let mut auth_retried = false;
-        let mut first_request_id: Option<String> = None;
+        let mut attempts = Attempts {
+            policy: options.retry.as_ref().unwrap_or(&inner.retry),
+            sleeper: &*inner.sleeper,
+            span: tracing::Span::current(),
+            retries: 0,
+            attempts: 0,
+            auth_retried: false,
+            first_request_id: None,
+        };
         loop {
-            attempts += 1;
-            span.record("attempts", attempts);
-            let mut request = prepared.request()?;
-            if retries > 0 {
-                P::retry_headers(request.headers_mut(), first_request_id.as_deref(), retries);
-            }
+            let mut request = attempts.begin::<P>(prepared);
             let cx = AuthContext::new(&*inner.transport, &*inner.clock, timeout, &inner.user_agent);
             let stamp = match inner.credentials.authorize(&mut request, &cx).await {
                 Ok(stamp) => stamp,
                 Err(err) => {
-                    // A token request that failed below HTTP is retried like any request: a
-                    // token grant is safe to repeat, and a connect failure sent nothing.
-                    let failure = std::error::Error::source(&err)
-                        .and_then(|s| s.downcast_ref::<TransportError>());
-                    let decision = failure.map(|te| {
-                        policy.decide(retries, true, Outcome::Transport(te), None, fastrand::f64())
-                    });
-                    match decision {
-                        Some(RetryDecision::RetryAfter(delay)) => {
-                            tracing::debug!(
-                                attempt = attempts,
-                                delay_ms = delay.as_millis() as u64,
-                                "retrying after a failed token request"
-                            );
-                            inner.sleeper.sleep(delay).await;
-                            retries += 1;
-                            continue;
-                        }
-                        Some(RetryDecision::Exhausted) if retries > 0 => {
-                            return Err(err
-                                .with_attempts(attempts)
-                                .with_kind(ErrorKind::RetriesExhausted));
-                        }
-                        _ => return Err(err.with_attempts(attempts)),
-                    }
+                    attempts.settle_token_failure(err).await?;
+                    continue;
                 }
             };
-            let sent = inner.transport.send(request);
-            let result = match timeout {
-                Some(t) => tokio::time::timeout(t, sent)
-                    .await
-                    .unwrap_or(Err(TransportError::Timeout)),
-                None => sent.await,
-            };
-            let response = match result {
+            let response = match self.send_once(request, timeout).await {
                 Ok(response) => response,
                 Err(err) => {
-                    let decision = policy.decide(
-                        retries,
-                        idempotent,
-                        Outcome::Transport(&err),
-                        None,
-                        fastrand::f64(),
-                    );
-                    match decision {
-                        RetryDecision::RetryAfter(delay) => {
-                            tracing::debug!(attempt = attempts, delay_ms = delay.as_millis() as u64, error = %err, "retrying after a transport error");
-                            inner.sleeper.sleep(delay).await;
-                            retries += 1;
-                            continue;
-                        }
-                        RetryDecision::Exhausted if retries > 0 => {
-                            return Err(transport_error(err, attempts)
-                                .with_kind(ErrorKind::RetriesExhausted));
-                        }
-                        _ => return Err(transport_error(err, attempts)),
-                    }
+                    let outcome = Outcome::Transport(&err);
+                    let decision = attempts.decide(outcome, None, idempotent);
+                    attempts.settle(decision, transport_error(err)).await?;
+                    continue;
                 }
             };
-            inner.credentials.on_response(&response);
-            let status = response.status();
-            let now = inner.clock.now();
-            let request_id = P::request_id(response.headers());
-            span.record("status", status.as_u16());
-            if let Some(id) = &request_id {
-                span.record("request_id", id.as_str());
-            }
-            if status.is_success() {
-                let rate_limit = P::rate_limit(response.headers(), now);
-                let (parts, body) = response.into_parts();
-                return Ok((
-                    ResponseMeta {
-                        status,
-                        headers: parts.headers,
-                        request_id,
-                        rate_limit,
-                    },
-                    body,
-                ));
-            }
-            if status == StatusCode::UNAUTHORIZED
-                && !auth_retried
-                && inner.credentials.on_unauthorized(stamp, &response)
-            {
-                tracing::debug!(
-                    attempt = attempts,
-                    "401: retrying once with refreshed credentials"
-                );
-                auth_retried = true;
-                continue;
-            }
-            let api = self.api_error(&response, request_id, now);
-            if first_request_id.is_none() {
-                first_request_id.clone_from(&api.request_id);
-            }
-            let decision = policy.decide(
-                retries,
-                idempotent,
-                Outcome::Status(status),
-                api.retry_after,
-                fastrand::f64(),
-            );
-            match decision {
-                RetryDecision::RetryAfter(delay) => {
-                    tracing::debug!(
-                        attempt = attempts,
-                        status = status.as_u16(),
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
-                    inner.sleeper.sleep(delay).await;
-                    retries += 1;
-                }
-                RetryDecision::Exhausted if retries > 0 => {
-                    return Err(
-                        Error::api(ErrorKind::RetriesExhausted, api).with_attempts(attempts)
-                    );
-                }
-                _ => {
+            match self.classify(response, &mut attempts, stamp) {
+                Classified::Success(meta, body) => return Ok((meta, body)),
+                Classified::RetryWithFreshCredentials => continue,
+                Classified::Failure(status, api) => {
+                    let decision =
+                        attempts.decide(Outcome::Status(status), api.retry_after, idempotent);
                     let kind = if status == StatusCode::UNAUTHORIZED {
                         ErrorKind::Auth
                     } else {
                         ErrorKind::Api
                     };
-                    return Err(Error::api(kind, api).with_attempts(attempts));
+                    attempts.settle(decision, Error::api(kind, api)).await?;
                 }
             }
         }
+    }
+
+    /// Sends one attempt through the transport, bounded by the per-attempt timeout.
+    async fn send_once(
+        &self,
+        request: HttpRequest,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<HttpResponse, TransportError> {
+        let sent = self.inner.transport.send(request);
+        match timeout {
+            Some(t) => tokio::time::timeout(t, sent)
+                .await
+                .unwrap_or(Err(TransportError::Timeout)),
+            None => sent.await,
+        }
+    }
+
+    /// Sorts a response into success, a 401 worth one retry with fresh credentials, or a failure
+    /// with the provider's error.
+    fn classify(
+        &self,
+        response: HttpResponse,
+        attempts: &mut Attempts<'_>,
+        stamp: crate::auth::AuthStamp,
+    ) -> Classified {
+        let inner = &*self.inner;
+        inner.credentials.on_response(&response);
+        let status = response.status();
+        let now = inner.clock.now();
+        let request_id = P::request_id(response.headers());
+        attempts.span.record("status", status.as_u16());
+        if let Some(id) = &request_id {
+            attempts.span.record("request_id", id.as_str());
+        }
+        if status.is_success() {
+            let rate_limit = P::rate_limit(response.headers(), now);
+            let (parts, body) = response.into_parts();
+            let meta = ResponseMeta {
+                status,
+                headers: parts.headers,
+                request_id,
+                rate_limit,
+            };
+            return Classified::Success(meta, body);
+        }
+        if status == StatusCode::UNAUTHORIZED
+            && !attempts.auth_retried
+            && inner.credentials.on_unauthorized(stamp, &response)
+        {
+            tracing::debug!(
+                attempt = attempts.attempts,
+                "401: retrying once with refreshed credentials"
+            );
+            attempts.auth_retried = true;
+            return Classified::RetryWithFreshCredentials;
+        }
+        let api = self.api_error(&response, request_id, now);
+        if attempts.first_request_id.is_none() {
+            attempts.first_request_id.clone_from(&api.request_id);
+        }
+        Classified::Failure(status, api)
     }
 
     fn api_error(
@@ -613,7 +674,7 @@ impl<P: Provider> Client<P> {
             request_id,
             rate_limit: P::rate_limit(headers, now),
             retry_after: if response.status() == StatusCode::TOO_MANY_REQUESTS {
-                P::retry_hint(headers, now)
+                P::retry_hint(headers, now).map(RetryHint::wait)
             } else {
                 crate::retry::retry_after(headers, now)
             },

@@ -102,7 +102,7 @@ pub struct ApiError {
     pub status: StatusCode,
     /// What the provider's error body said.
     pub body: ErrorBody,
-    /// The request id the provider assigned (Okta `X-Okta-Request-Id`, …).
+    /// The request id the provider assigned (each provider names its own header).
     pub request_id: Option<String>,
     /// Rate-limit headers of the response, if the provider sends them.
     pub rate_limit: Option<RateLimit>,

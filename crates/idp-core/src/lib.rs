@@ -13,7 +13,8 @@
 //! - [`Credentials`]: [`StaticToken`], or [`CachedToken`] over a [`TokenSource`] (early refresh,
 //!   single-flight, one refresh and retry after a 401).
 //! - [`Operation`] / [`Paginated`]: calls as data; [`Pager`] streams pages and items lazily.
-//! - [`RetryPolicy`]: a pure decision function with server hints ([`retry::server_hint`]).
+//! - [`RetryPolicy`]: a pure decision function; providers read their own hints into a
+//!   [`RetryHint`] from the header primitives in [`retry`] and [`ratelimit`].
 //! - [`Error`]: one opaque error with an [`ErrorKind`] and accessors.
 //!
 //! Users normally reach all of this through a provider crate's `Client`.
@@ -23,15 +24,15 @@
 pub mod auth;
 mod client;
 pub mod enums;
+mod env;
 pub mod error;
+mod nullable;
 pub mod operation;
 pub mod pagination;
 pub mod provider;
 pub mod ratelimit;
 mod request;
 pub mod retry;
-#[cfg(feature = "test-util")]
-pub mod test_util;
 pub mod transport;
 mod urls;
 
@@ -43,17 +44,40 @@ pub use client::{
     Call, CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, Response, ResponseMeta, decode_json,
 };
 pub use enums::UnknownValue;
+pub use env::EnvVars;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, Result};
-pub use operation::{Body, Operation, OperationInfo};
+pub use nullable::Nullable;
+pub use operation::{Body, Operation, OperationInfo, PathParams, Query, render_path};
 pub use pagination::{ItemStream, NextPage, Page, PageStream, Pager, Paginated};
 pub use provider::Provider;
-pub use ratelimit::RateLimit;
-pub use retry::{Clock, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
+pub use ratelimit::{RateLimit, Reset};
+pub use retry::{Clock, RetryHint, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
 pub use transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError};
 pub use urls::{BaseUrl, encode_segment, is_loopback};
 
 /// The version of the rustc that built this crate (for `User-Agent`-style headers).
 pub const RUSTC_VERSION: &str = env!("IDP_RUSTC_VERSION");
+
+/// What every provider crate re-exports (`pub use idp_core::common::*;`): the types its public
+/// signatures name, so that one provider crate alone is enough to write a program against it.
+pub mod common {
+    pub use crate::auth::{
+        AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, ExposeSecret,
+        OnUnauthorized, SecretString, StaticToken, TokenSource,
+    };
+    pub use crate::client::{CallOptions, Response, ResponseMeta};
+    pub use crate::enums::UnknownValue;
+    pub use crate::env::EnvVars;
+    pub use crate::error::{ApiError, Error, ErrorKind, Result};
+    pub use crate::nullable::Nullable;
+    pub use crate::operation::{Body, Operation, OperationInfo, PathParams, Query};
+    pub use crate::pagination::{ItemStream, NextPage, Page, PageStream, Pager, Paginated};
+    pub use crate::ratelimit::RateLimit;
+    pub use crate::retry::{Clock, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
+    pub use crate::transport::{
+        HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
+    };
+}
 
 /// Re-exports of the HTTP types that appear in the public API.
 pub mod http {

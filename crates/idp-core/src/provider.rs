@@ -2,12 +2,13 @@
 //! retry hints look.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use http::{HeaderMap, StatusCode};
 
 use crate::error::ErrorBody;
 use crate::ratelimit::RateLimit;
+use crate::retry::RetryHint;
 
 /// The hooks of one provider. Implemented by a zero-sized marker type in each provider crate, so an
 /// operation of one provider cannot be sent with another provider's client.
@@ -30,11 +31,11 @@ pub trait Provider: Send + Sync + fmt::Debug + 'static {
         None
     }
 
-    /// How long a 429 response asked the client to wait before retrying. Defaults to
-    /// [`crate::retry::server_hint`]. Other statuses only honour `Retry-After`
-    /// ([`crate::retry::retry_after`]): rate-limit windows say nothing about a failing server.
-    fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-        crate::retry::server_hint(headers, now)
+    /// How long a 429 response asked the client to wait before retrying, by the provider's rule.
+    /// Defaults to `Retry-After` ([`crate::retry::retry_after`]). Other statuses only honour
+    /// `Retry-After`: rate-limit windows say nothing about a failing server.
+    fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<RetryHint> {
+        crate::retry::retry_after(headers, now).map(RetryHint::RetryAfter)
     }
 
     /// Adds provider headers to a retried request. `first_request_id` is the request id of the

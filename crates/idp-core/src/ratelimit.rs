@@ -4,7 +4,8 @@ use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
-/// Rate-limit headers of one response (Okta `X-Rate-Limit-*`, IETF `RateLimit-*`).
+/// Rate-limit state of one response, read from whichever headers the provider sends
+/// ([`RateLimit::from_headers`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RateLimit {
@@ -16,35 +17,34 @@ pub struct RateLimit {
     pub reset: Option<SystemTime>,
 }
 
+/// How a reset header counts time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reset {
+    /// Whole seconds since the Unix epoch.
+    EpochSeconds,
+    /// Whole seconds from now.
+    DeltaSeconds,
+}
+
 impl RateLimit {
-    /// Reads `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset` (epoch seconds).
+    /// Reads a provider's three headers `[limit, remaining, reset]` (lower-case names); the
+    /// reset counts time as `reset` says, deltas measured from `now`. `None` when none is present.
     ///
-    /// When a header appears more than once (Okta sends duplicates on some concurrency limits), the
-    /// smallest value wins: it is the binding limit.
-    pub fn from_x_rate_limit_headers(headers: &HeaderMap) -> Option<RateLimit> {
-        Self::read(headers, "x-rate-limit-", |secs| {
-            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
-        })
-    }
-
-    /// Reads the IETF draft headers `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
-    /// (delta seconds, measured from `now`).
-    pub fn from_ietf_headers(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
-        Self::read(headers, "ratelimit-", |secs| {
-            now.checked_add(Duration::from_secs(secs))
-        })
-    }
-
-    /// `<prefix>limit`, `<prefix>remaining` and `<prefix>reset` (turned into a time by `reset_at`;
-    /// a value past what `SystemTime` holds is dropped); `None` when none is present.
-    fn read(
+    /// When a header appears more than once or holds a list, the smallest value wins: it is the
+    /// binding limit. A reset past what `SystemTime` holds is dropped.
+    pub fn from_headers(
         headers: &HeaderMap,
-        prefix: &str,
-        reset_at: impl Fn(u64) -> Option<SystemTime>,
+        [limit, remaining, reset_name]: [&str; 3],
+        reset: Reset,
+        now: SystemTime,
     ) -> Option<RateLimit> {
-        let limit = min_u64(headers, &format!("{prefix}limit"));
-        let remaining = min_u64(headers, &format!("{prefix}remaining"));
-        let reset = min_u64(headers, &format!("{prefix}reset")).and_then(reset_at);
+        let limit = header_u64(headers, limit);
+        let remaining = header_u64(headers, remaining);
+        let reset = header_u64(headers, reset_name).and_then(|secs| match reset {
+            Reset::EpochSeconds => SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)),
+            Reset::DeltaSeconds => now.checked_add(Duration::from_secs(secs)),
+        });
         if limit.is_none() && remaining.is_none() && reset.is_none() {
             None
         } else {
@@ -57,8 +57,9 @@ impl RateLimit {
     }
 }
 
-/// The smallest numeric value of a header that may repeat or hold a comma-separated list.
-pub(crate) fn min_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+/// The smallest numeric value of a header that may repeat or hold a comma-separated list (`None`
+/// when absent or not a number).
+pub fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers
         .get_all(name)
         .iter()
@@ -73,17 +74,19 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
+    const NAMES: [&str; 3] = ["x-limit", "x-remaining", "x-reset"];
+
     #[test]
-    fn duplicated_okta_headers_take_the_minimum() {
+    fn duplicated_headers_take_the_minimum() {
         let mut h = HeaderMap::new();
-        h.append("x-rate-limit-limit", HeaderValue::from_static("600"));
-        h.append("x-rate-limit-limit", HeaderValue::from_static("50"));
-        h.append("x-rate-limit-remaining", HeaderValue::from_static("0"));
+        h.append("x-limit", HeaderValue::from_static("600"));
+        h.append("x-limit", HeaderValue::from_static("50"));
+        h.append("x-remaining", HeaderValue::from_static("0"));
         h.append(
-            "x-rate-limit-reset",
+            "x-reset",
             HeaderValue::from_static("1700000100, 1700000060"),
         );
-        let rl = RateLimit::from_x_rate_limit_headers(&h);
+        let rl = RateLimit::from_headers(&h, NAMES, Reset::EpochSeconds, SystemTime::UNIX_EPOCH);
         assert_eq!(
             rl,
             Some(RateLimit {
@@ -95,14 +98,25 @@ mod tests {
     }
 
     #[test]
+    fn delta_resets_count_from_now() {
+        let mut h = HeaderMap::new();
+        h.append("x-reset", HeaderValue::from_static("30"));
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
+        let rl = RateLimit::from_headers(&h, NAMES, Reset::DeltaSeconds, now);
+        assert_eq!(
+            rl.and_then(|r| r.reset),
+            Some(now + Duration::from_secs(30))
+        );
+    }
+
+    #[test]
     fn no_headers_no_rate_limit() {
-        assert_eq!(
-            RateLimit::from_x_rate_limit_headers(&HeaderMap::new()),
-            None
+        let none = RateLimit::from_headers(
+            &HeaderMap::new(),
+            NAMES,
+            Reset::DeltaSeconds,
+            SystemTime::now(),
         );
-        assert_eq!(
-            RateLimit::from_ietf_headers(&HeaderMap::new(), SystemTime::now()),
-            None
-        );
+        assert_eq!(none, None);
     }
 }

@@ -1,16 +1,20 @@
-//! The `define_request!` macro: a provider's `Request<O>` type, written once here.
+//! Macros that give each provider crate its `Request<O>` type and the generic methods of its
+//! `Client`. They are macros only because of the orphan rule: a provider crate adds inherent
+//! methods to `Request<ItsOperation>` (the parameter setters), so the type must be its own.
 
-/// Defines `pub struct Request<O>` in a provider crate: an operation bound to that provider's
-/// client, with `send`, `send_with_meta`, per-call `timeout` / `retry_policy`, and for paginated
-/// operations `items`, `pages`, `pager` and `collect_all`. Provider crates add each operation's
-/// parameter setters as inherent methods on `Request<TheOperation>`.
+/// Defines `pub struct Request<O>` in a provider crate — an operation bound to that provider's
+/// client, with `send`, `send_with_meta`, `send_as`, per-call `timeout` / `retry_policy`, and for
+/// paginated operations `items`, `pages`, `pager` and `collect_all` — and the generic methods of
+/// the provider's `Client` (a struct with an `inner: idp_core::Client<Provider>` field): `core`,
+/// `request`, `execute`, `items`, `pages`, `pager`.
 #[macro_export]
 macro_rules! define_request {
-    ($provider:ty) => {
+    ($provider:ty, $client:ident) => {
         /// An operation bound to the client, ready to send.
         ///
-        /// Set optional parameters with its methods, then `.send().await` — or, for lists,
-        /// `.items()` / `.pages()` / `.pager()`.
+        /// Set optional parameters with its methods (each forwards to the operation's setter of
+        /// the same name), then `.send().await` — or, for lists, `.items()` / `.pages()` /
+        /// `.pager()`.
         #[must_use = "a request does nothing until it is sent"]
         pub struct Request<O: $crate::Operation<Provider = $provider>>($crate::Call<$provider, O>);
 
@@ -21,13 +25,13 @@ macro_rules! define_request {
         }
 
         impl<O: $crate::Operation<Provider = $provider>> Request<O> {
-            #[allow(dead_code)]
-            pub(crate) fn new(client: $crate::Client<$provider>, op: O) -> Self {
-                Request(client.call(op))
+            /// Binds `op` to `client` (as [`Client::request`] does).
+            pub fn new(client: &$client, op: O) -> Self {
+                Request(client.inner.call(op))
             }
 
-            #[allow(dead_code)]
-            pub(crate) fn map(self, f: impl FnOnce(O) -> O) -> Self {
+            /// Changes the operation with `f` (every parameter setter of a `Request` is this).
+            pub fn map(self, f: impl FnOnce(O) -> O) -> Self {
                 Request(self.0.map_operation(f))
             }
 
@@ -107,6 +111,72 @@ macro_rules! define_request {
                 self.0.pager().collect_all().await
             }
         }
+
+        impl $client {
+            /// The core client (base URL, retry policy, raw execution with per-call options).
+            pub fn core(&self) -> &$crate::Client<$provider> {
+                &self.inner
+            }
+
+            /// Binds any operation of this provider to the client, for per-call options
+            /// (`.timeout(..)`, `.retry_policy(..)`) before `.send()` or `.items()`.
+            pub fn request<O: $crate::Operation<Provider = $provider>>(&self, op: O) -> Request<O> {
+                Request::new(self, op)
+            }
+
+            /// Runs any operation of this provider, built as a plain value, and decodes its output.
+            ///
+            /// # Errors
+            /// As [`Request::send`].
+            pub async fn execute<O: $crate::Operation<Provider = $provider>>(
+                &self,
+                op: O,
+            ) -> $crate::Result<O::Output> {
+                self.inner.execute(&op).await
+            }
+
+            /// A lazy stream of every item of a list operation, built as a plain value.
+            pub fn items<O: $crate::Paginated<Provider = $provider>>(
+                &self,
+                op: O,
+            ) -> $crate::ItemStream<O::Item> {
+                self.inner.call(op).items()
+            }
+
+            /// A lazy stream of the pages of a list operation.
+            pub fn pages<O: $crate::Paginated<Provider = $provider>>(
+                &self,
+                op: O,
+            ) -> $crate::PageStream<O::Item> {
+                self.inner.call(op).pages()
+            }
+
+            /// A resumable pager over a list operation.
+            pub fn pager<O: $crate::Paginated<Provider = $provider>>(
+                &self,
+                op: O,
+            ) -> $crate::Pager<$provider, O> {
+                self.inner.call(op).pager()
+            }
+        }
+    };
+}
+
+/// Gives `Request<Op>` one forwarding method per named setter of `Op`:
+/// `forward_setters!(ListThings { limit(limit: u32), q(q: impl Into<String>) })` defines
+/// `Request<ListThings>::limit`, which calls `ListThings::limit` — the setter's real code lives on
+/// the operation, written once.
+#[macro_export]
+macro_rules! forward_setters {
+    ($op:ident { $($name:ident($arg:ident: $ty:ty)),* $(,)? }) => {
+        impl Request<$op> {
+            $(
+                #[doc = concat!("Sets [`", stringify!($op), "::", stringify!($name), "`] on the operation.")]
+                pub fn $name(self, $arg: $ty) -> Self {
+                    self.map(|op| op.$name($arg))
+                }
+            )*
+        }
     };
 }
 
@@ -115,37 +185,53 @@ macro_rules! define_request {
 #[macro_export]
 macro_rules! forward_builder_settings {
     ($field:ident) => {
+        /// Custom credentials: they replace the provider's built-in authentication modes.
+        #[must_use]
+        pub fn credentials(
+            mut self,
+            credentials: ::std::sync::Arc<dyn $crate::Credentials>,
+        ) -> Self {
+            self.$field = self.$field.credentials(credentials);
+            self
+        }
+
         /// A custom transport (the default is a pooled reqwest client with rustls).
+        #[must_use]
         pub fn transport(mut self, transport: ::std::sync::Arc<dyn $crate::Transport>) -> Self {
             self.$field = self.$field.transport(transport);
             self
         }
 
         /// The retry policy (default: 3 retries, 0.5 s base, 20 s cap, server hints up to 60 s).
+        #[must_use]
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
             self.$field = self.$field.retry_policy(policy);
             self
         }
 
         /// The per-request timeout (default 30 s; `None` disables it).
+        #[must_use]
         pub fn timeout(mut self, timeout: ::std::option::Option<::std::time::Duration>) -> Self {
             self.$field = self.$field.timeout(timeout);
             self
         }
 
         /// The connect timeout of the default transport (default 10 s).
+        #[must_use]
         pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.$field = self.$field.connect_timeout(timeout);
             self
         }
 
         /// The response size cap of the default transport (default 32 MiB).
+        #[must_use]
         pub fn max_response_bytes(mut self, limit: usize) -> Self {
             self.$field = self.$field.max_response_bytes(limit);
             self
         }
 
         /// Text appended to the `User-Agent` header (your application's name and version).
+        #[must_use]
         pub fn user_agent_suffix(
             mut self,
             suffix: impl ::std::convert::Into<::std::string::String>,
@@ -154,13 +240,23 @@ macro_rules! forward_builder_settings {
             self
         }
 
+        /// How long before expiry a cached token is refreshed (for credentials that fetch
+        /// tokens; ignored by static tokens). The provider's default applies otherwise.
+        #[must_use]
+        pub fn token_refresh_before(mut self, before: ::std::time::Duration) -> Self {
+            self.$field = self.$field.token_refresh_before(before);
+            self
+        }
+
         /// The sleeper used between retries (tests inject one that records waits).
+        #[must_use]
         pub fn sleeper(mut self, sleeper: ::std::sync::Arc<dyn $crate::Sleeper>) -> Self {
             self.$field = self.$field.sleeper(sleeper);
             self
         }
 
         /// The clock used for token expiry and rate-limit resets.
+        #[must_use]
         pub fn clock(mut self, clock: ::std::sync::Arc<dyn $crate::Clock>) -> Self {
             self.$field = self.$field.clock(clock);
             self

@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-use crate::ratelimit::min_u64;
 use crate::transport::TransportError;
 
 /// The retry rules of a client or of one call.
@@ -17,7 +16,7 @@ use crate::transport::TransportError;
 /// - Connect failures (nothing was sent) always.
 /// - Every other status never.
 ///
-/// The wait honours the server's hint (see [`server_hint`]) up to [`RetryPolicy::max_server_wait`]
+/// The wait honours the server's hint (a provider's [`RetryHint`] or `Retry-After`) up to [`RetryPolicy::max_server_wait`]
 /// (a longer hint stops retrying and returns the error, whose `retry_after()` tells the wait);
 /// without a hint it is exponential backoff with full jitter, capped.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,8 +139,7 @@ impl RetryPolicy {
 
     /// The decision after `retries_done` retries have been made.
     ///
-    /// `server_wait` is the wait the server asked for (already computed by [`server_hint`] or a
-    /// provider's rule); `jitter` is a number in `[0, 1)` (random in production, fixed in tests).
+    /// `server_wait` is the wait the server asked for (already computed by the provider's rule); `jitter` is a number in `[0, 1)` (random in production, fixed in tests).
     pub fn decide(
         &self,
         retries_done: u32,
@@ -178,31 +176,42 @@ impl RetryPolicy {
     }
 }
 
-/// The wait a response asks for, from the first header present of:
+/// A provider's reading of how long a 429 asked the client to wait.
 ///
-/// 1. `Retry-After` (delta seconds or an HTTP date, measured against the response `Date` or `now`);
-/// 2. `X-Rate-Limit-Reset` (epoch seconds, Okta's convention), measured against the response
-///    `Date` header as Okta's SDKs do — never against the local clock unless `Date` is missing;
-///    when repeated, the smallest value is used;
-/// 3. `RateLimit-Reset` (delta seconds, the IETF draft Kinde follows).
-///
-/// A reset already past gives a zero wait.
-pub fn server_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(wait) = retry_after(headers, now) {
-        return Some(wait);
+/// Core only carries the answer; each provider crate writes its own rule (which headers, measured
+/// against what) from the primitives here ([`retry_after`], [`wait_until_epoch`],
+/// [`crate::ratelimit::header_u64`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryHint {
+    /// The server said when to retry (`Retry-After`).
+    RetryAfter(Duration),
+    /// The rate-limit window resets after this wait (any provider margin already added).
+    WindowResets(Duration),
+}
+
+impl RetryHint {
+    /// The wait, whichever form the hint took.
+    pub fn wait(self) -> Duration {
+        match self {
+            RetryHint::RetryAfter(d) | RetryHint::WindowResets(d) => d,
+        }
     }
-    if let Some(reset) = min_u64(headers, "x-rate-limit-reset") {
-        // Whole seconds, in integers: a reset far past what `SystemTime` holds is just a long wait.
-        let date_secs = date_or(headers, now)
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        return Some(Duration::from_secs(reset.saturating_sub(date_secs)));
-    }
-    min_u64(headers, "ratelimit-reset").map(Duration::from_secs)
+}
+
+/// The wait until `epoch_secs` (a reset time in whole seconds since the Unix epoch), measured
+/// against the response `Date` header — the server's clock — or `now` when `Date` is missing.
+/// A time already past gives a zero wait; a time far past what `SystemTime` holds is a long wait,
+/// never a panic.
+pub fn wait_until_epoch(epoch_secs: u64, headers: &HeaderMap, now: SystemTime) -> Duration {
+    let date_secs = response_date(headers, now)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Duration::from_secs(epoch_secs.saturating_sub(date_secs))
 }
 
 /// The response `Date`, or `now` when it is missing or unparsable.
-fn date_or(headers: &HeaderMap, now: SystemTime) -> SystemTime {
+pub fn response_date(headers: &HeaderMap, now: SystemTime) -> SystemTime {
     headers
         .get(http::header::DATE)
         .and_then(|v| v.to_str().ok())
@@ -212,7 +221,7 @@ fn date_or(headers: &HeaderMap, now: SystemTime) -> SystemTime {
 
 /// The wait of a `Retry-After` header alone (delta seconds or an HTTP date, measured against the
 /// response `Date` or `now`). This is the only hint that applies to statuses other than 429 (a 503
-/// may carry it); rate-limit reset headers, which Okta sends on every response, describe the
+/// may carry it); rate-limit reset headers, which some providers send on every response, describe the
 /// rate-limit window and say nothing about when a failing server recovers.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let v = headers
@@ -225,7 +234,7 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     }
     let at = httpdate::parse_http_date(v).ok()?;
     Some(
-        at.duration_since(date_or(headers, now))
+        at.duration_since(response_date(headers, now))
             .unwrap_or(Duration::ZERO),
     )
 }
@@ -434,68 +443,70 @@ mod tests {
     }
 
     #[test]
-    fn okta_reset_is_measured_against_the_date_header_not_the_local_clock() {
+    fn epoch_reset_is_measured_against_the_date_header_not_the_local_clock() {
         // Date = 1700000000 (Tue, 14 Nov 2023 22:13:20 GMT); reset 9 s later.
-        let h = headers(&[
-            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
-            ("x-rate-limit-reset", "1700000009"),
-        ]);
+        let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT")]);
         // The local clock is an hour off: the wait must not change.
         assert_eq!(
-            server_hint(&h, at(1_700_003_600)),
-            Some(Duration::from_secs(9))
+            wait_until_epoch(1_700_000_009, &h, at(1_700_003_600)),
+            Duration::from_secs(9)
         );
-        assert_eq!(server_hint(&h, at(0)), Some(Duration::from_secs(9)));
+        assert_eq!(
+            wait_until_epoch(1_700_000_009, &h, at(0)),
+            Duration::from_secs(9)
+        );
+        // Without a Date header the local clock is all there is.
+        let none = HeaderMap::new();
+        assert_eq!(
+            wait_until_epoch(1_700_000_009, &none, at(1_700_000_004)),
+            Duration::from_secs(5)
+        );
     }
 
     #[test]
-    fn okta_duplicate_reset_takes_the_smallest() {
-        let mut h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT")]);
-        h.append("x-rate-limit-reset", HeaderValue::from_static("1700000030"));
-        h.append("x-rate-limit-reset", HeaderValue::from_static("1700000004"));
-        assert_eq!(server_hint(&h, at(0)), Some(Duration::from_secs(4)));
-    }
-
-    #[test]
-    fn kinde_ratelimit_reset_is_delta_seconds() {
-        let h = headers(&[("ratelimit-reset", "3")]);
-        assert_eq!(server_hint(&h, at(123)), Some(Duration::from_secs(3)));
-    }
-
-    #[test]
-    fn huge_reset_values_are_long_waits_not_panics() {
+    fn huge_values_are_long_waits_not_panics() {
         let max = "18446744073709551615";
-        for name in ["x-rate-limit-reset", "ratelimit-reset", "retry-after"] {
-            let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), (name, max)]);
-            let hint = server_hint(&h, at(1_700_000_000));
-            assert!(
-                hint.is_some_and(|d| d > Duration::from_secs(60)),
-                "{name}: {hint:?}"
-            );
-            let _ = crate::RateLimit::from_x_rate_limit_headers(&h);
-            let _ = crate::RateLimit::from_ietf_headers(&h, at(1_700_000_000));
-        }
-    }
-
-    #[test]
-    fn retry_after_alone_ignores_rate_limit_windows() {
         let h = headers(&[
             ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
-            ("x-rate-limit-reset", "1700000030"),
+            ("retry-after", max),
+        ]);
+        let hint = retry_after(&h, at(1_700_000_000));
+        assert!(
+            hint.is_some_and(|d| d > Duration::from_secs(60)),
+            "{hint:?}"
+        );
+        assert!(wait_until_epoch(u64::MAX, &h, at(0)) > Duration::from_secs(60));
+        let _ = crate::RateLimit::from_headers(
+            &h,
+            ["retry-after", "retry-after", "retry-after"],
+            crate::ratelimit::Reset::EpochSeconds,
+            at(0),
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_nothing_else() {
+        let h = headers(&[
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("x-reset", "1700000030"),
         ]);
         assert_eq!(retry_after(&h, at(0)), None);
-        let h = headers(&[("retry-after", "4"), ("x-rate-limit-reset", "1700000030")]);
+        let h = headers(&[("retry-after", "4")]);
         assert_eq!(retry_after(&h, at(0)), Some(Duration::from_secs(4)));
+        let h = headers(&[("retry-after", "soon")]);
+        assert_eq!(retry_after(&h, at(0)), None);
     }
 
     #[test]
-    fn past_reset_waits_zero_and_garbage_is_ignored() {
-        let h = headers(&[
-            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
-            ("x-rate-limit-reset", "1600000000"),
-        ]);
-        assert_eq!(server_hint(&h, at(0)), Some(Duration::ZERO));
-        let h = headers(&[("retry-after", "soon"), ("ratelimit-reset", "x")]);
-        assert_eq!(server_hint(&h, at(0)), None);
+    fn past_epoch_reset_waits_zero() {
+        let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT")]);
+        assert_eq!(wait_until_epoch(1_600_000_000, &h, at(0)), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_hint_reports_its_wait_whatever_its_form() {
+        let d = Duration::from_secs(3);
+        assert_eq!(RetryHint::RetryAfter(d).wait(), d);
+        assert_eq!(RetryHint::WindowResets(d).wait(), d);
     }
 }

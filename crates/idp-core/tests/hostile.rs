@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use httpmock::prelude::*;
-use idp_core::test_util::{MockTransport, RecordingSleeper};
 use idp_core::{
     Client, ErrorBody, ErrorKind, Operation, Provider, RetryPolicy, SecretString, StaticToken,
     decode_json,
 };
+use idp_test_support::{MockTransport, RecordingSleeper};
 use proptest::prelude::*;
 use serde::Deserialize;
 

@@ -8,12 +8,12 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use httpmock::prelude::*;
-use idp_core::test_util::{ManualClock, MockTransport, RecordingSleeper};
 use idp_core::{
     AccessToken, AuthContext, Body, CachedToken, Client, ErrorBody, ErrorKind, NextPage, Operation,
     Paginated, Provider, ResponseMeta, RetryPolicy, SecretString, StaticToken, TokenSource,
     encode_segment,
 };
+use idp_test_support::{ManualClock, MockTransport, RecordingSleeper};
 use serde::Deserialize;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;

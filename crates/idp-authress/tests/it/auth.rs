@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use idp_authress::auth::{AccessKey, AccessKeyTokens};
 use idp_authress::{Client, ErrorKind, RetryPolicy};
 use idp_core::BaseUrl;
-use idp_core::test_util::{ManualClock, MockTransport};
+use idp_test_support::{ManualClock, MockTransport};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 
@@ -14,7 +14,7 @@ use crate::common::{TestKey, TestResult, test_key};
 
 const START: u64 = 1_750_000_000;
 
-fn bearer(req: &idp_core::test_util::RecordedRequest) -> Result<String, &'static str> {
+fn bearer(req: &idp_test_support::RecordedRequest) -> Result<String, &'static str> {
     req.header("authorization")
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::to_owned)

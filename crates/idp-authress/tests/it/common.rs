@@ -5,7 +5,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use idp_authress::{Client, RetryPolicy};
-use idp_core::test_util::{MockTransport, RecordingSleeper};
+use idp_test_support::{MockTransport, RecordingSleeper};
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
@@ -50,7 +50,7 @@ pub(crate) fn mock_client(mock: &MockTransport) -> Result<Client, idp_authress::
 
 /// The spec subset, or `None` (loudly) when `shared/` is not beside the checkout.
 pub(crate) fn spec() -> Option<serde_json::Value> {
-    idp_core::test_util::load_spec(
+    idp_test_support::load_spec(
         env!("CARGO_MANIFEST_DIR"),
         "authress-connections-subset.yaml",
     )
@@ -69,7 +69,7 @@ pub(crate) fn example_for(
     depth: usize,
 ) -> serde_json::Value {
     use serde_json::{Value, json};
-    let schema = idp_core::test_util::resolve_ref(spec, schema);
+    let schema = idp_test_support::resolve_ref(spec, schema);
     if let Some(example) = schema.get("example") {
         return example.clone();
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use idp_authress::ErrorKind;
 use idp_authress::config::from_lookup;
-use idp_core::test_util::MockTransport;
+use idp_test_support::MockTransport;
 use serde_json::json;
 
 use crate::common::{TestResult, test_key};

@@ -2,7 +2,7 @@
 
 use idp_authress::ErrorKind;
 use idp_authress::models::{Connection, ConnectionType, Nullable};
-use idp_core::test_util::{MockTransport, RecordedRequest};
+use idp_test_support::{MockTransport, RecordedRequest};
 use serde_json::json;
 
 use crate::common::{ODD_USER_ID, ODD_USER_ID_ENCODED, TestResult, mock_client};

@@ -5,7 +5,7 @@ use idp_authress::models::{
     Connection, ConnectionCollection, ConnectionDefaultConnectionProperties,
     UserConnectionCredentials,
 };
-use idp_core::test_util::{MockTransport, resolve_ref, spec_operations};
+use idp_test_support::{MockTransport, resolve_ref, spec_operations};
 use serde_json::{Value, json};
 
 use crate::common::{TestResult, example_for, mock_client, schema, spec};
@@ -182,7 +182,7 @@ async fn create_and_update_bodies_validate_against_the_connection_schema() -> Te
     for req in mock.requests() {
         let body = req.json();
         assert!(body.get("data").is_some_and(Value::is_object), "{body}");
-        let errors = idp_core::test_util::validate_schema(&spec, connection_schema, &body);
+        let errors = idp_test_support::validate_schema(&spec, connection_schema, &body);
         assert!(errors.is_empty(), "{body}: {errors:?}");
     }
     Ok(())

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use httpmock::prelude::*;
 use idp_authress::{Client, ErrorKind, RetryPolicy};
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use serde_json::json;
 
 use crate::common::TestResult;

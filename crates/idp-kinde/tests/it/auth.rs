@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use httpmock::MockServer;
-use idp_core::test_util::{ManualClock, RecordingSleeper};
+use idp_test_support::{ManualClock, RecordingSleeper};
 use idp_kinde::ErrorKind;
 use serde_json::json;
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use idp_core::test_util::{MockTransport, RecordingSleeper, resolve_ref};
+use idp_test_support::{MockTransport, RecordingSleeper, resolve_ref};
 use idp_kinde::{Client, ClientBuilder};
 use serde_json::{Map, Value, json};
 
@@ -46,7 +46,7 @@ pub(crate) fn token_body(token: &str, expires_in: Option<u64>) -> Value {
 
 /// The spec subset, or `None` (loudly) when `shared/` is missing.
 pub(crate) fn spec() -> Option<Value> {
-    idp_core::test_util::load_spec(env!("CARGO_MANIFEST_DIR"), "kinde-connections-subset.yaml")
+    idp_test_support::load_spec(env!("CARGO_MANIFEST_DIR"), "kinde-connections-subset.yaml")
 }
 
 /// A component schema by name.

@@ -1,7 +1,7 @@
 //! Kinde's error shapes mapped to `idp_kinde::Error`.
 
 use httpmock::MockServer;
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_kinde::models::UpdateConnectionRequest;
 use idp_kinde::{ErrorKind, RetryPolicy};
 use serde_json::json;

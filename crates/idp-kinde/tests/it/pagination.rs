@@ -1,7 +1,7 @@
 //! Cursor pagination of `get_connections` over real HTTP (httpmock) and a recording transport.
 
 use httpmock::MockServer;
-use idp_core::test_util::{MockTransport, RecordingSleeper};
+use idp_test_support::{MockTransport, RecordingSleeper};
 use idp_kinde::ErrorKind;
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! Exact requests of every operation, over a recording transport (no network).
 
-use idp_core::test_util::{MockTransport, RecordedRequest};
+use idp_test_support::{MockTransport, RecordedRequest};
 use idp_kinde::ErrorKind;
 use idp_kinde::models::*;
 use serde_json::{Map, json};

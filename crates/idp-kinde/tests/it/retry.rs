@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use httpmock::MockServer;
-use idp_core::test_util::RecordingSleeper;
+use idp_test_support::RecordingSleeper;
 use idp_kinde::ErrorKind;
 use idp_kinde::models::{CreateConnectionRequest, Strategy};
 use serde_json::json;

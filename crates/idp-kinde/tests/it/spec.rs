@@ -2,7 +2,7 @@
 //! operation's response decoded from the spec's examples, request bodies valid against their
 //! schemas, and the models' fields and enums equal to the spec's. Skipped (loudly) without `shared/`.
 
-use idp_core::test_util::{MockTransport, spec_operations};
+use idp_test_support::{MockTransport, spec_operations};
 use idp_kinde::OPERATIONS;
 use idp_kinde::models::*;
 use serde_json::{Value, json};
@@ -219,10 +219,10 @@ async fn request_examples_with_every_options_variant_round_trip_and_validate() -
             "{op} with {variant}: the spec example must go out unchanged"
         );
         let errs =
-            idp_core::test_util::validate_schema(&spec, schema(&spec, request_schema), &sent);
+            idp_test_support::validate_schema(&spec, schema(&spec, request_schema), &sent);
         assert!(errs.is_empty(), "{op} with {variant}: {errs:?}");
         let errs =
-            idp_core::test_util::validate_schema(&spec, schema(&spec, variant), &sent["options"]);
+            idp_test_support::validate_schema(&spec, schema(&spec, variant), &sent["options"]);
         assert!(errs.is_empty(), "{op} with {variant}: {errs:?}");
     }
     Ok(())

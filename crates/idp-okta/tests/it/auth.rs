@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
-use idp_core::test_util::{ManualClock, MockTransport};
+use idp_test_support::{ManualClock, MockTransport};
 use idp_okta::{Client, ErrorKind, RetryPolicy};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use idp_core::test_util::{MockTransport, RecordedRequest};
+use idp_test_support::{MockTransport, RecordedRequest};
 use idp_okta::{Client, RetryPolicy};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -79,7 +79,7 @@ fn undeclared_nulls_are_accepted() -> TestResult {
 
 #[tokio::test]
 async fn send_as_decodes_into_a_custom_profile_type() -> TestResult {
-    let mock = idp_core::test_util::MockTransport::new();
+    let mock = idp_test_support::MockTransport::new();
     mock.push_json(200, &app_user_json());
     let okta = crate::common::mock_client(&mock)?;
     let user: AppUser<SalesforceProfile> = okta

@@ -1,6 +1,6 @@
 //! Request shape of every operation: exact method, encoded path, query and body.
 
-use idp_core::test_util::MockTransport;
+use idp_test_support::MockTransport;
 use idp_okta::ErrorKind;
 use idp_okta::models::{
     AppUserAssignRequest, AppUserCredentials, AppUserScope, AppUserUpdateRequest,

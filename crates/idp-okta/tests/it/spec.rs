@@ -2,7 +2,7 @@
 //! decodes into its type (loaded from `shared/specs` at test time; skipped loudly when missing).
 
 use idp_core::Operation;
-use idp_core::test_util::{load_spec, resolve_ref, spec_operations};
+use idp_test_support::{load_spec, resolve_ref, spec_operations};
 use idp_okta::models::{
     self, AppUserAssignRequest, AppUserUpdateRequest, ProvisioningConnectionRequest,
 };
@@ -323,7 +323,7 @@ fn decode_replace_hook_key() {
 #[tokio::test]
 async fn every_request_body_validates_against_its_spec_schema()
 -> Result<(), Box<dyn std::error::Error>> {
-    use idp_core::test_util::{MockTransport, validate_schema};
+    use idp_test_support::{MockTransport, validate_schema};
     use idp_okta::models::{
         AppUserCredentials, AppUserScope, ConnectionsSigningRotationMode, KeyRequest,
         Office365ProvisioningSettings, Org2OrgProvisioningOAuthSigningSettings,

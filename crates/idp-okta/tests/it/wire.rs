@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use httpmock::Method::GET;
 use httpmock::MockServer;
-use idp_core::test_util::{ManualClock, RecordingSleeper};
+use idp_test_support::{ManualClock, RecordingSleeper};
 use idp_okta::{Client, ErrorKind, RetryPolicy};
 use serde_json::json;
 

@@ -1,5 +1,6 @@
-//! Test helpers (feature `test-util`): a recording and replaying [`MockTransport`], a sleeper that
-//! records waits instead of waiting, and a clock the test sets.
+//! The workspace's own test tooling, kept out of the published crates: a recording and replaying
+//! [`MockTransport`], a sleeper that records waits instead of waiting, a clock the test sets, and
+//! the `shared/` spec helpers (folder walker, YAML loader, operation list, JSON-schema validator).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -9,8 +10,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, Uri};
 
-use crate::retry::{Clock, Sleeper};
-use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use idp_core::{Clock, HttpRequest, HttpResponse, Sleeper, Transport, TransportError};
 
 /// A request the [`MockTransport`] received.
 #[derive(Debug, Clone)]
