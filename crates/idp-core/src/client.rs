@@ -493,7 +493,7 @@ impl<P: Provider> Client<P> {
         options: &CallOptions,
     ) -> Result<Response<O::Output>> {
         let (meta, body) = self.send_operation(op, options).await?;
-        let value = decode_json::<O::Output>(&body).map_err(|e| e.with_operation(O::ID))?;
+        let value = O::decode(&body).map_err(|e| e.with_operation(O::ID))?;
         Ok(Response { value, meta })
     }
 

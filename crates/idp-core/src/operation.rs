@@ -196,6 +196,18 @@ pub trait Operation: Send + Sync + fmt::Debug {
             || m == Method::OPTIONS
     }
 
+    /// Decodes a success body into the output. The default is [`crate::decode_json`]; an
+    /// operation overrides it when the wire wraps the output (an envelope) or has several shapes.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Decode`].
+    fn decode(body: &[u8]) -> Result<Self::Output>
+    where
+        Self: Sized,
+    {
+        crate::client::decode_json(body)
+    }
+
     /// The path below the base URL: [`Operation::PATH`] with every parameter encoded by
     /// [`crate::encode_segment`].
     ///

@@ -9,7 +9,7 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use url::Url;
 
-use crate::client::{Call, CallOptions, Client, ResponseMeta, decode_json};
+use crate::client::{Call, CallOptions, Client, ResponseMeta};
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::provider::Provider;
@@ -171,7 +171,7 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
 
     async fn fetch(&mut self, op: &O) -> Result<Page<O::Item>> {
         let (meta, body) = self.client.execute_raw(op, &self.options).await?;
-        let output = decode_json::<O::Output>(&body).map_err(|e| e.with_operation(O::ID))?;
+        let output = O::decode(&body).map_err(|e| e.with_operation(O::ID))?;
         let next = op.next_page(&meta, &output);
         let mut items = O::into_items(output);
         let next_cursor = match next {
