@@ -341,7 +341,7 @@ impl<P: Provider, O: Paginated<Provider = P>> Call<P, O> {
 /// returns the target of the first link with `rel="next"`, resolved against `base`.
 ///
 /// ```
-/// let h = r#"<https://x.okta.com/api/v1/apps/a/users?limit=2>; rel="self", <https://x.okta.com/api/v1/apps/a/users?after=u2&limit=2>; rel="next""#;
+/// let h = r#"<https://x.example.com/api/v1/apps/a/users?limit=2>; rel="self", <https://x.example.com/api/v1/apps/a/users?after=u2&limit=2>; rel="next""#;
 /// let next = idp_core::pagination::next_link([h], None);
 /// assert_eq!(next.as_ref().and_then(|u| u.query()), Some("after=u2&limit=2"));
 /// ```
@@ -394,13 +394,13 @@ mod tests {
     #[test]
     fn link_header_finds_next_across_lines_and_orders() {
         let lines = [
-            r#"<https://a.okta.com/api/v1/x?limit=2>; rel="self""#,
-            r#"<https://a.okta.com/api/v1/x?after=abc&limit=2>; rel="next""#,
+            r#"<https://a.example.com/api/v1/x?limit=2>; rel="self""#,
+            r#"<https://a.example.com/api/v1/x?after=abc&limit=2>; rel="next""#,
         ];
         let next = next_link(lines, None);
         assert_eq!(
             next.map(|u| u.to_string()).as_deref(),
-            Some("https://a.okta.com/api/v1/x?after=abc&limit=2")
+            Some("https://a.example.com/api/v1/x?after=abc&limit=2")
         );
         let one = r#"<https://a/x?after=1>; rel=next, <https://a/x>; rel="self""#;
         assert_eq!(
@@ -434,11 +434,11 @@ mod tests {
 
     #[test]
     fn relative_next_link_resolves_against_base() {
-        let base = Url::parse("https://a.okta.com/api/v1/x").ok();
+        let base = Url::parse("https://a.example.com/api/v1/x").ok();
         let next = next_link([r#"</api/v1/x?after=9>; rel="next""#], base.as_ref());
         assert_eq!(
             next.map(|u| u.to_string()).as_deref(),
-            Some("https://a.okta.com/api/v1/x?after=9")
+            Some("https://a.example.com/api/v1/x?after=9")
         );
     }
 }

@@ -430,7 +430,7 @@ mod tests {
     #[test]
     fn retry_after_seconds() {
         let h = headers(&[("retry-after", "7")]);
-        assert_eq!(server_hint(&h, at(0)), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(&h, at(0)), Some(Duration::from_secs(7)));
     }
 
     #[test]
@@ -439,7 +439,7 @@ mod tests {
             ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
             ("retry-after", "Tue, 14 Nov 2023 22:13:32 GMT"),
         ]);
-        assert_eq!(server_hint(&h, at(0)), Some(Duration::from_secs(12)));
+        assert_eq!(retry_after(&h, at(0)), Some(Duration::from_secs(12)));
     }
 
     #[test]

@@ -78,9 +78,9 @@ impl BaseUrl {
     ///
     /// ```
     /// use idp_core::BaseUrl;
-    /// assert_eq!(BaseUrl::parse("acme.okta.com/")?.as_str(), "https://acme.okta.com");
+    /// assert_eq!(BaseUrl::parse("acme.example.com/")?.as_str(), "https://acme.example.com");
     /// assert_eq!(BaseUrl::parse("http://127.0.0.1:8080")?.as_str(), "http://127.0.0.1:8080");
-    /// assert!(BaseUrl::parse("http://acme.okta.com").is_err());
+    /// assert!(BaseUrl::parse("http://acme.example.com").is_err());
     /// # Ok::<(), idp_core::Error>(())
     /// ```
     pub fn parse(input: &str) -> Result<BaseUrl> {
@@ -214,16 +214,16 @@ mod tests {
     fn base_url_rules() {
         let ok = |s: &str| BaseUrl::parse(s).map(|b| b.as_str().to_owned()).ok();
         assert_eq!(
-            ok("acme.okta.com").as_deref(),
-            Some("https://acme.okta.com")
+            ok("acme.example.com").as_deref(),
+            Some("https://acme.example.com")
         );
         assert_eq!(
-            ok("https://acme.okta.com/").as_deref(),
-            Some("https://acme.okta.com")
+            ok("https://acme.example.com/").as_deref(),
+            Some("https://acme.example.com")
         );
         assert_eq!(
-            ok("  https://acme.okta.com//  ").as_deref(),
-            Some("https://acme.okta.com")
+            ok("  https://acme.example.com//  ").as_deref(),
+            Some("https://acme.example.com")
         );
         assert_eq!(
             ok("https://x.example/api/").as_deref(),
@@ -239,12 +239,12 @@ mod tests {
         );
         assert_eq!(ok("http://[::1]:9").as_deref(), Some("http://[::1]:9"));
         for bad in [
-            "http://acme.okta.com",
+            "http://acme.example.com",
             "http://10.0.0.1",
-            "ftp://acme.okta.com",
+            "ftp://acme.example.com",
             "",
-            "https://user:pw@acme.okta.com",
-            "https://acme.okta.com?x=1",
+            "https://user:pw@acme.example.com",
+            "https://acme.example.com?x=1",
             "https://",
         ] {
             let err = BaseUrl::parse(bad).err();
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn join_encodes_the_query() {
-        let base = BaseUrl::parse("https://acme.okta.com").ok();
+        let base = BaseUrl::parse("https://acme.example.com").ok();
         let joined = base.map(|b| {
             b.join(
                 "/api/v1/apps/a%2Fb/users",
@@ -267,21 +267,21 @@ mod tests {
         });
         assert_eq!(
             joined.as_deref(),
-            Some("https://acme.okta.com/api/v1/apps/a%2Fb/users?q=a+b%26c&limit=5")
+            Some("https://acme.example.com/api/v1/apps/a%2Fb/users?q=a+b%26c&limit=5")
         );
     }
 
     #[test]
     fn same_origin_compares_scheme_host_and_port() {
-        let base = BaseUrl::parse("https://acme.okta.com").ok();
+        let base = BaseUrl::parse("https://acme.example.com").ok();
         let check = |s: &str| {
             let url = Url::parse(s).ok();
             matches!((&base, url), (Some(b), Some(u)) if b.same_origin(&u))
         };
-        assert!(check("https://acme.okta.com/api/v1/x?after=1"));
-        assert!(check("https://acme.okta.com:443/api"));
-        assert!(!check("http://acme.okta.com/api"));
+        assert!(check("https://acme.example.com/api/v1/x?after=1"));
+        assert!(check("https://acme.example.com:443/api"));
+        assert!(!check("http://acme.example.com/api"));
         assert!(!check("https://evil.example/api"));
-        assert!(!check("https://acme.okta.com:8443/api"));
+        assert!(!check("https://acme.example.com:8443/api"));
     }
 }

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use httpmock::prelude::*;
 use idp_core::{
-    Client, ErrorBody, ErrorKind, Operation, Provider, RetryPolicy, SecretString, StaticToken,
-    decode_json,
+    Client, ErrorBody, ErrorKind, Operation, Provider, Reset, RetryPolicy, SecretString,
+    StaticToken, decode_json,
 };
 use idp_test_support::{MockTransport, RecordingSleeper};
 use proptest::prelude::*;
@@ -36,6 +36,8 @@ impl Provider for Api {
     }
 }
 
+const NAMES: [&str; 3] = ["x-limit", "x-remaining", "x-reset"];
+
 #[derive(Debug, Deserialize, PartialEq)]
 struct Item {
     id: String,
@@ -49,12 +51,8 @@ impl Operation for GetItem {
     type Provider = Api;
     type Output = Item;
     const ID: &'static str = "getItem";
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn path(&self) -> idp_core::Result<String> {
-        Ok("/item".into())
-    }
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/item";
 }
 
 fn client(base: &str) -> Result<Client<Api>, idp_core::Error> {
@@ -199,30 +197,36 @@ proptest! {
     }
 
     #[test]
-    fn server_hint_never_panics(retry_after in ".{0,40}", reset in ".{0,30}", date in ".{0,40}") {
+    fn hint_primitives_never_panic(retry_after in ".{0,40}", reset in ".{0,30}", date in ".{0,40}") {
         let mut h = HeaderMap::new();
-        for (k, v) in [("retry-after", retry_after), ("x-rate-limit-reset", reset.clone()), ("ratelimit-reset", reset), ("date", date)] {
+        for (k, v) in [("retry-after", retry_after), ("x-reset", reset), ("date", date)] {
             if let Ok(v) = HeaderValue::from_str(&v) {
                 h.insert(k, v);
             }
         }
-        let _ = idp_core::retry::server_hint(&h, SystemTime::now());
-        let _ = idp_core::RateLimit::from_x_rate_limit_headers(&h);
+        let now = SystemTime::now();
+        let _ = idp_core::retry::retry_after(&h, now);
+        if let Some(reset) = idp_core::ratelimit::header_u64(&h, "x-reset") {
+            let _ = idp_core::retry::wait_until_epoch(reset, &h, now);
+        }
+        let _ = idp_core::RateLimit::from_headers(&h, NAMES, Reset::EpochSeconds, now);
     }
 
     #[test]
     fn numeric_rate_limit_headers_of_any_size_never_panic(reset in "[0-9]{1,25}", date_secs in 0u64..4_000_000_000) {
         let mut h = HeaderMap::new();
-        for k in ["x-rate-limit-reset", "ratelimit-reset", "retry-after", "x-rate-limit-limit"] {
+        for k in ["x-reset", "retry-after", "x-limit"] {
             if let Ok(v) = HeaderValue::from_str(&reset) {
                 h.insert(k, v);
             }
         }
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(date_secs);
-        let _ = idp_core::retry::server_hint(&h, now);
         let _ = idp_core::retry::retry_after(&h, now);
-        let _ = idp_core::RateLimit::from_x_rate_limit_headers(&h);
-        let _ = idp_core::RateLimit::from_ietf_headers(&h, now);
+        if let Some(secs) = idp_core::ratelimit::header_u64(&h, "x-reset") {
+            let _ = idp_core::retry::wait_until_epoch(secs, &h, now);
+        }
+        let _ = idp_core::RateLimit::from_headers(&h, NAMES, Reset::EpochSeconds, now);
+        let _ = idp_core::RateLimit::from_headers(&h, NAMES, Reset::DeltaSeconds, now);
     }
 
     #[test]
@@ -243,7 +247,7 @@ proptest! {
 fn server_hint_far_future_is_capped_by_the_policy() {
     let mut h = HeaderMap::new();
     h.insert("retry-after", HeaderValue::from_static("999999999999"));
-    let hint = idp_core::retry::server_hint(&h, SystemTime::now());
+    let hint = idp_core::retry::retry_after(&h, SystemTime::now());
     assert_eq!(hint, Some(Duration::from_secs(999_999_999_999)));
     let decision = RetryPolicy::default().decide(
         0,

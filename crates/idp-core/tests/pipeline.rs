@@ -10,8 +10,8 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use httpmock::prelude::*;
 use idp_core::{
     AccessToken, AuthContext, Body, CachedToken, Client, ErrorBody, ErrorKind, NextPage, Operation,
-    Paginated, Provider, ResponseMeta, RetryPolicy, SecretString, StaticToken, TokenSource,
-    encode_segment,
+    Paginated, PathParams, Provider, Query, ResponseMeta, RetryPolicy, SecretString, StaticToken,
+    TokenSource,
 };
 use idp_test_support::{ManualClock, MockTransport, RecordingSleeper};
 use serde::Deserialize;
@@ -61,11 +61,10 @@ impl Operation for GetThing {
     type Provider = TestApi;
     type Output = Thing;
     const ID: &'static str = "getThing";
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn path(&self) -> idp_core::Result<String> {
-        Ok(format!("/things/{}", encode_segment("thingId", &self.0)?))
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/things/{thingId}";
+    fn path_params(&self) -> PathParams<'_> {
+        [self.0.as_str()].into()
     }
 }
 
@@ -76,12 +75,8 @@ impl Operation for CreateThing {
     type Provider = TestApi;
     type Output = Thing;
     const ID: &'static str = "createThing";
-    fn method(&self) -> Method {
-        Method::POST
-    }
-    fn path(&self) -> idp_core::Result<String> {
-        Ok("/things".into())
-    }
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/things";
     fn body(&self) -> idp_core::Result<Option<Body>> {
         Body::json(&serde_json::json!({"name": "x"})).map(Some)
     }
@@ -104,14 +99,10 @@ impl Operation for ListThings {
     type Provider = TestApi;
     type Output = ThingPage;
     const ID: &'static str = "listThings";
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn path(&self) -> idp_core::Result<String> {
-        Ok("/things".into())
-    }
-    fn query(&self) -> Vec<(&'static str, String)> {
-        self.cursor.iter().map(|c| ("cursor", c.clone())).collect()
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/things";
+    fn query(&self, q: &mut Query) {
+        q.push_opt("cursor", self.cursor.as_deref());
     }
 }
 
@@ -868,12 +859,8 @@ impl Operation for DeleteThing {
     type Provider = TestApi;
     type Output = ();
     const ID: &'static str = "deleteThing";
-    fn method(&self) -> Method {
-        Method::DELETE
-    }
-    fn path(&self) -> idp_core::Result<String> {
-        Ok("/things/x".into())
-    }
+    const METHOD: Method = Method::DELETE;
+    const PATH: &'static str = "/things/x";
 }
 
 #[tokio::test]
