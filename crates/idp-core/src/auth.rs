@@ -28,6 +28,28 @@ use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AuthStamp(pub u64);
 
+/// A token endpoint answered 429 or 5xx: the endpoint is throttled or unavailable, not the
+/// credentials wrong. Kept as the source of the error [`oauth::token_error`] returns, so that the
+/// pipeline classifies it like an API response — the provider's retry hint, rate-limit state and
+/// request id — and retries it under the retry policy.
+#[derive(Debug, Clone)]
+pub struct TokenEndpointResponse {
+    /// The status (429 or 5xx).
+    pub status: http::StatusCode,
+    /// The response headers (for the provider's retry hint, rate limits and request id).
+    pub headers: http::HeaderMap,
+    /// The response body (parsed only by the provider's error-body rule; never displayed).
+    pub body: Bytes,
+}
+
+impl fmt::Display for TokenEndpointResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the token endpoint answered {}", self.status)
+    }
+}
+
+impl std::error::Error for TokenEndpointResponse {}
+
 /// What the pipeline gives credentials: the transport (to fetch tokens), the clock and defaults.
 pub struct AuthContext<'a> {
     transport: &'a dyn Transport,
@@ -326,12 +348,19 @@ struct Cached {
 
 /// Caches a [`TokenSource`]'s token: refreshed `refresh_before` ahead of expiry (at most half the
 /// token's lifetime early), one fetch in flight at a time, dropped after a 401.
+///
+/// Callers that waited on a fetch that failed all get that fetch's error (and so the same retry
+/// decision) instead of each sending a token request of its own: a throttled token endpoint is
+/// asked once per round, however many calls are waiting.
 pub struct CachedToken<S> {
     source: S,
     refresh_before: Duration,
     cached: Mutex<Option<Cached>>,
     fetch_lock: tokio::sync::Mutex<()>,
     generation: AtomicU64,
+    /// Fetches finished, and the error of the last one when it failed (with its number).
+    flights: AtomicU64,
+    failure: Mutex<Option<(u64, Error)>>,
 }
 
 impl<S: fmt::Debug> fmt::Debug for CachedToken<S> {
@@ -355,6 +384,8 @@ impl<S: TokenSource> CachedToken<S> {
             cached: Mutex::new(None),
             fetch_lock: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
+            flights: AtomicU64::new(0),
+            failure: Mutex::new(None),
         }
     }
 
@@ -393,11 +424,33 @@ impl<S: TokenSource> CachedToken<S> {
         if let Some(hit) = self.fresh(cx.now()) {
             return Ok(hit);
         }
+        let seen = self.flights.load(Ordering::Acquire);
         let _flight = self.fetch_lock.lock().await;
         if let Some(hit) = self.fresh(cx.now()) {
             return Ok(hit);
         }
-        let token = self.source.fetch(cx).await?;
+        // A fetch finished while this caller waited, and failed: share its outcome.
+        {
+            let failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((flight, err)) = failure.as_ref() {
+                if *flight > seen {
+                    return Err(err.duplicate());
+                }
+            }
+        }
+        let fetched = self.source.fetch(cx).await;
+        let flight = self.flights.fetch_add(1, Ordering::AcqRel) + 1;
+        let token = match fetched {
+            Ok(token) => {
+                *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                token
+            }
+            Err(err) => {
+                *self.failure.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((flight, err.duplicate()));
+                return Err(err);
+            }
+        };
         let stamp = AuthStamp(self.generation.fetch_add(1, Ordering::Relaxed) + 1);
         let mut guard = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         *guard = Some(Cached {
@@ -479,9 +532,20 @@ pub mod oauth {
         error_description: Option<String>,
     }
 
-    /// The OAuth `error` and `error_description` of a failed token response, as an [`ErrorKind::Auth`]
-    /// error. The body is never echoed beyond those two fields.
+    /// The error of a failed token response. A 429 or 5xx (a throttled or unavailable endpoint)
+    /// is an [`ErrorKind::Api`] error whose source is a [`TokenEndpointResponse`], which the
+    /// pipeline retries with the provider's hints; any other status is [`ErrorKind::Auth`] with the
+    /// OAuth `error` and `error_description`. The body is never echoed beyond those two fields.
     pub fn token_error(response: &HttpResponse) -> Error {
+        let status = response.status();
+        if status == http::StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            let failure = TokenEndpointResponse {
+                status,
+                headers: response.headers().clone(),
+                body: response.body().clone(),
+            };
+            return Error::new(ErrorKind::Api, failure.to_string()).with_source(failure);
+        }
         let parsed: Option<ErrorBody> = serde_json::from_slice(response.body()).ok();
         let (code, desc) = parsed
             .map(|b| (b.error, b.error_description))

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::auth::{AuthContext, Credentials, NoAuth};
+use crate::auth::{AuthContext, Credentials, NoAuth, TokenEndpointResponse};
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::operation::Operation;
 use crate::provider::Provider;
@@ -60,6 +60,12 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Overrides the client's retry policy.
     pub retry: Option<RetryPolicy>,
+    /// Overrides the client's total deadline: every attempt and every wait of the call together.
+    pub deadline: Option<Duration>,
+    /// A DELETE that is retried after an attempt that may have reached the server (a timeout, a
+    /// broken connection, a 5xx) reports success when the retry finds nothing (404): the earlier
+    /// attempt most likely did the work. Off by default: a 404 is then an error, as the API says.
+    pub idempotent_ok: bool,
 }
 
 struct Inner {
@@ -68,6 +74,7 @@ struct Inner {
     credentials: Arc<dyn Credentials>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     user_agent: HeaderValue,
     sleeper: Arc<dyn Sleeper>,
     clock: Arc<dyn Clock>,
@@ -108,6 +115,7 @@ pub struct ClientBuilder<P> {
     transport: Option<Arc<dyn Transport>>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     connect_timeout: Duration,
     max_response_bytes: usize,
     user_agent_suffix: Option<String>,
@@ -137,6 +145,7 @@ impl<P: Provider> Default for ClientBuilder<P> {
             transport: None,
             retry: RetryPolicy::default(),
             timeout: Some(DEFAULT_TIMEOUT),
+            deadline: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_suffix: None,
@@ -186,6 +195,15 @@ impl<P: Provider> ClientBuilder<P> {
     #[must_use]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The total deadline of every call: all attempts, token requests and retry waits together
+    /// (`None`, the default, for no bound beyond the retry policy). Distinct from the per-attempt
+    /// [`ClientBuilder::timeout`]; the error says which one expired.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -278,6 +296,7 @@ impl<P: Provider> ClientBuilder<P> {
                 credentials: self.credentials.unwrap_or_else(|| Arc::new(NoAuth)),
                 retry: self.retry,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 user_agent,
                 sleeper: self.sleeper,
                 clock: self.clock,
@@ -316,10 +335,15 @@ enum Classified {
 struct Attempts<'a> {
     policy: &'a RetryPolicy,
     sleeper: &'a dyn Sleeper,
+    clock: &'a dyn Clock,
     span: tracing::Span,
+    /// The total deadline, and the time it passes.
+    deadline: Option<(Duration, SystemTime)>,
     retries: u32,
     attempts: u32,
     auth_retried: bool,
+    /// An earlier attempt may have reached the server and been applied (timeout, reset, 5xx).
+    may_have_applied: bool,
     first_request_id: Option<String>,
 }
 
@@ -349,10 +373,56 @@ impl Attempts<'_> {
             .decide(self.retries, idempotent, outcome, hint, fastrand::f64())
     }
 
+    /// The time left before the deadline (`None` without a deadline).
+    fn remaining(&self) -> Option<Duration> {
+        let (_, at) = self.deadline?;
+        Some(
+            at.duration_since(self.clock.now())
+                .unwrap_or(Duration::ZERO),
+        )
+    }
+
+    /// The error for a deadline that passed, naming it.
+    fn deadline_error(&self, cause: Option<&Error>) -> Error {
+        let total = self.deadline.map_or(Duration::ZERO, |(d, _)| d);
+        let mut msg = format!("the call's deadline of {total:?} passed");
+        if let Some(cause) = cause {
+            msg.push_str(&format!(" (last failure: {cause})"));
+        }
+        Error::new(ErrorKind::DeadlineExceeded, msg).with_attempts(self.attempts)
+    }
+
+    /// This attempt's timeout: the per-attempt timeout, cut to what is left of the deadline.
+    fn attempt_timeout(&self, timeout: Option<Duration>) -> Result<Option<Duration>> {
+        match self.remaining() {
+            None => Ok(timeout),
+            Some(left) if left.is_zero() => Err(self.deadline_error(None)),
+            Some(left) => Ok(Some(timeout.map_or(left, |t| t.min(left)))),
+        }
+    }
+
+    /// A timeout that happened because the deadline cut the attempt short is the deadline's.
+    fn expired_during(&self, error: Error) -> Error {
+        if error.kind() == ErrorKind::Timeout && self.remaining().is_some_and(|d| d.is_zero()) {
+            self.deadline_error(None)
+        } else {
+            error
+        }
+    }
+
     /// Waits and returns `Ok` when the decision is to retry; otherwise returns the final error
-    /// (`RetriesExhausted` once a retry has been made and none is left).
+    /// (`RetriesExhausted` once a retry has been made and none is left; `DeadlineExceeded` when
+    /// the wait would end past the deadline).
     async fn settle(&mut self, decision: RetryDecision, error: Error) -> Result<()> {
+        if error.kind() == ErrorKind::DeadlineExceeded {
+            return Err(error);
+        }
         match decision {
+            RetryDecision::RetryAfter(delay)
+                if self.remaining().is_some_and(|left| delay >= left) =>
+            {
+                Err(self.deadline_error(Some(&error)))
+            }
             RetryDecision::RetryAfter(delay) => {
                 tracing::debug!(
                     attempt = self.attempts,
@@ -368,18 +438,6 @@ impl Attempts<'_> {
                 .with_attempts(self.attempts)
                 .with_kind(ErrorKind::RetriesExhausted)),
             _ => Err(error.with_attempts(self.attempts)),
-        }
-    }
-
-    /// A token request that failed below HTTP is retried like any request: a token grant is safe
-    /// to repeat, and a connect failure sent nothing. Any other credentials failure is final.
-    async fn settle_token_failure(&mut self, err: Error) -> Result<()> {
-        let decision = std::error::Error::source(&err)
-            .and_then(|s| s.downcast_ref::<TransportError>())
-            .map(|te| self.decide(Outcome::Transport(te), None, true));
-        match decision {
-            Some(decision) => self.settle(decision, err).await,
-            None => Err(err.with_attempts(self.attempts)),
         }
     }
 }
@@ -513,7 +571,14 @@ impl<P: Provider> Client<P> {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(b.content_type()));
                 b.bytes().clone()
             }
-            None => Bytes::new(),
+            None => {
+                // Some front ends answer 411 to a POST with neither Content-Length nor
+                // Transfer-Encoding; the providers' own SDKs send `Content-Length: 0`.
+                if matches!(O::METHOD, Method::POST | Method::PUT | Method::PATCH) {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+                }
+                Bytes::new()
+            }
         };
         Ok(Prepared {
             method: O::METHOD,
@@ -554,32 +619,39 @@ impl<P: Provider> Client<P> {
         options: &CallOptions,
     ) -> Result<(ResponseMeta, Bytes)> {
         let inner = &*self.inner;
-        let timeout = options.timeout.or(inner.timeout);
+        let deadline = options.deadline.or(inner.deadline);
         let mut attempts = Attempts {
             policy: options.retry.as_ref().unwrap_or(&inner.retry),
             sleeper: &*inner.sleeper,
+            clock: &*inner.clock,
             span: tracing::Span::current(),
+            deadline: deadline.and_then(|d| Some((d, inner.clock.now().checked_add(d)?))),
             retries: 0,
             attempts: 0,
             auth_retried: false,
+            may_have_applied: false,
             first_request_id: None,
         };
+        let delete_ok = options.idempotent_ok && prepared.method == Method::DELETE;
         loop {
+            let timeout = attempts.attempt_timeout(options.timeout.or(inner.timeout))?;
             let mut request = attempts.begin::<P>(prepared);
             let cx = AuthContext::new(&*inner.transport, &*inner.clock, timeout, &inner.user_agent);
             let stamp = match inner.credentials.authorize(&mut request, &cx).await {
                 Ok(stamp) => stamp,
                 Err(err) => {
-                    attempts.settle_token_failure(err).await?;
+                    let err = attempts.expired_during(err);
+                    self.settle_token_failure(&mut attempts, err).await?;
                     continue;
                 }
             };
             let response = match self.send_once(request, timeout).await {
                 Ok(response) => response,
                 Err(err) => {
-                    let outcome = Outcome::Transport(&err);
-                    let decision = attempts.decide(outcome, None, idempotent);
-                    attempts.settle(decision, transport_error(err)).await?;
+                    attempts.may_have_applied |= !matches!(err, TransportError::Connect(_));
+                    let decision = attempts.decide(Outcome::Transport(&err), None, idempotent);
+                    let error = attempts.expired_during(transport_error(err));
+                    attempts.settle(decision, error).await?;
                     continue;
                 }
             };
@@ -587,6 +659,17 @@ impl<P: Provider> Client<P> {
                 Classified::Success(meta, body) => return Ok((meta, body)),
                 Classified::RetryWithFreshCredentials => continue,
                 Classified::Failure(status, api) => {
+                    if delete_ok && status == StatusCode::NOT_FOUND && attempts.may_have_applied {
+                        tracing::debug!("404 on a retried DELETE: the earlier attempt applied it");
+                        let meta = ResponseMeta {
+                            status,
+                            headers: HeaderMap::new(),
+                            request_id: api.request_id,
+                            rate_limit: api.rate_limit,
+                        };
+                        return Ok((meta, Bytes::new()));
+                    }
+                    attempts.may_have_applied |= status.is_server_error();
                     let decision =
                         attempts.decide(Outcome::Status(status), api.retry_after, idempotent);
                     let kind = if status == StatusCode::UNAUTHORIZED {
@@ -598,6 +681,36 @@ impl<P: Provider> Client<P> {
                 }
             }
         }
+    }
+
+    /// A failed credentials step: a token request that failed below HTTP, or a token endpoint
+    /// that answered 429/5xx, is retried like any request (a token grant is safe to repeat), with
+    /// the provider's hints; any other credentials failure is final.
+    async fn settle_token_failure(&self, attempts: &mut Attempts<'_>, err: Error) -> Result<()> {
+        let source = std::error::Error::source(&err);
+        if let Some(te) = source.and_then(|s| s.downcast_ref::<TransportError>()) {
+            let decision = attempts.decide(Outcome::Transport(te), None, true);
+            return attempts.settle(decision, err).await;
+        }
+        if let Some(failure) = source.and_then(|s| s.downcast_ref::<TokenEndpointResponse>()) {
+            let api = self.token_endpoint_error(failure);
+            let decision = attempts.decide(Outcome::Status(failure.status), api.retry_after, true);
+            let error = Error::api(ErrorKind::Api, api).with_message(err.message());
+            return attempts.settle(decision, error).await;
+        }
+        Err(err.with_attempts(attempts.attempts))
+    }
+
+    /// A throttled or failing token endpoint's answer, read with the provider's rules.
+    fn token_endpoint_error(&self, failure: &TokenEndpointResponse) -> ApiError {
+        let response = {
+            let mut r = http::Response::new(failure.body.clone());
+            *r.status_mut() = failure.status;
+            *r.headers_mut() = failure.headers.clone();
+            r
+        };
+        let request_id = P::request_id(&failure.headers);
+        self.api_error(&response, request_id, self.inner.clock.now())
     }
 
     /// Sends one attempt through the transport, bounded by the per-attempt timeout.
@@ -751,6 +864,19 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
     /// Overrides the retry policy for this call.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
+        self
+    }
+
+    /// Bounds this call as a whole — every attempt, token request and wait — by `deadline`.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// For a DELETE: a retry that finds nothing (404) after an earlier attempt that may have
+    /// reached the server (timeout, broken connection, 5xx) reports success. Never on by default.
+    pub fn idempotent_ok(mut self) -> Self {
+        self.options.idempotent_ok = true;
         self
     }
 

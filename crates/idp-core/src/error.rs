@@ -36,6 +36,9 @@ pub enum ErrorKind {
     InvalidResponse,
     /// A retryable failure persisted through every attempt the retry policy allows.
     RetriesExhausted,
+    /// The call's total deadline (every attempt and wait together) passed; distinct from
+    /// [`ErrorKind::Timeout`], which is one attempt's own timeout.
+    DeadlineExceeded,
 }
 
 impl ErrorKind {
@@ -49,6 +52,7 @@ impl ErrorKind {
             ErrorKind::Decode => "could not decode the response",
             ErrorKind::InvalidResponse => "invalid response",
             ErrorKind::RetriesExhausted => "retries exhausted",
+            ErrorKind::DeadlineExceeded => "deadline exceeded",
         }
     }
 }
@@ -309,9 +313,46 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// True for a timeout.
+    /// True for a timeout: one attempt's own timeout, or the call's total deadline.
     pub fn is_timeout(&self) -> bool {
-        self.0.kind == ErrorKind::Timeout
+        matches!(
+            self.0.kind,
+            ErrorKind::Timeout | ErrorKind::DeadlineExceeded
+        )
+    }
+
+    /// True when the call's total deadline passed ([`ErrorKind::DeadlineExceeded`]).
+    pub fn is_deadline_exceeded(&self) -> bool {
+        self.0.kind == ErrorKind::DeadlineExceeded
+    }
+
+    /// Replaces the message (kept free of secrets by the caller).
+    #[must_use]
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.0.message = message.into();
+        self
+    }
+
+    /// A copy for another waiter on the same outcome (one token refresh shared by many calls).
+    /// The sources the pipeline classifies ([`crate::TransportError`] and
+    /// [`crate::auth::TokenEndpointResponse`]) are copied; any other source is dropped.
+    pub(crate) fn duplicate(&self) -> Error {
+        let source: Option<Source> = self.0.source.as_ref().and_then(|s| {
+            if let Some(t) = s.downcast_ref::<crate::transport::TransportError>() {
+                Some(Box::new(t.clone()) as Source)
+            } else {
+                s.downcast_ref::<crate::auth::TokenEndpointResponse>()
+                    .map(|r| Box::new(r.clone()) as Source)
+            }
+        });
+        Error(Box::new(Inner {
+            kind: self.0.kind,
+            operation: self.0.operation,
+            message: self.0.message.clone(),
+            api: self.0.api.clone(),
+            attempts: self.0.attempts,
+            source,
+        }))
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
@@ -84,6 +85,8 @@ pub struct Pager<P: Provider, O: Paginated<Provider = P>> {
     next_cursor: Option<String>,
     seen: HashSet<String>,
     done: bool,
+    /// An error found after a page that was still yielded (a refused next link), returned next.
+    pending: Option<Error>,
     max_items: Option<usize>,
     yielded: usize,
 }
@@ -117,6 +120,7 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
             next_cursor: None,
             seen: HashSet::new(),
             done: false,
+            pending: None,
             max_items: None,
             yielded: 0,
         }
@@ -135,7 +139,8 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
     }
 
     /// The cursor of the next page to fetch: save it to resume later. `None` before a cursor is
-    /// known or when the list is finished.
+    /// known or when the list is finished. After a retryable error it is the cursor of the page
+    /// that failed, so nothing is lost and nothing comes twice.
     pub fn cursor(&self) -> Option<&str> {
         if self.done {
             None
@@ -150,7 +155,16 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
     }
 
     /// Fetches the next page; `None` when the list is finished.
+    ///
+    /// After a retryable error (retries exhausted, a timeout or deadline, a transport failure, a
+    /// 429 or 5xx) the pager keeps its place: calling `next_page` again fetches the same page.
+    /// After any other error (a repeated cursor, a next link to another origin, a body that does
+    /// not decode, refused input) the walk is over.
     pub async fn next_page(&mut self) -> Option<Result<Page<O::Item>>> {
+        if let Some(err) = self.pending.take() {
+            self.done = true;
+            return Some(Err(err));
+        }
         if self.done {
             return None;
         }
@@ -163,7 +177,7 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
             None => self.op.clone(),
         };
         let result = self.fetch(&op).await;
-        if result.is_err() {
+        if result.as_ref().is_err_and(|e| !resumable(e)) {
             self.done = true;
         }
         Some(result)
@@ -176,22 +190,29 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
         let mut items = O::into_items(output);
         let next_cursor = match next {
             Some(next) if !next.cursor.is_empty() => {
-                if let Some(link) = &next.link {
-                    if !self.client.base_url().same_origin(link) {
-                        return Err(Error::invalid_response(format!(
+                if let Some(link) = next
+                    .link
+                    .as_ref()
+                    .filter(|l| !self.client.base_url().same_origin(l))
+                {
+                    // The page itself came from our origin: it is yielded, the error comes next.
+                    self.pending = Some(
+                        Error::invalid_response(format!(
                             "the next-page link points to another origin ({}); it was not followed",
                             link.origin().ascii_serialization()
                         ))
+                        .with_operation(O::ID),
+                    );
+                    None
+                } else {
+                    if !self.seen.insert(next.cursor.clone()) {
+                        return Err(Error::invalid_response(
+                            "the server repeated a pagination cursor; stopping instead of looping",
+                        )
                         .with_operation(O::ID));
                     }
+                    Some(next.cursor)
                 }
-                if !self.seen.insert(next.cursor.clone()) {
-                    return Err(Error::invalid_response(
-                        "the server repeated a pagination cursor; stopping instead of looping",
-                    )
-                    .with_operation(O::ID));
-                }
-                Some(next.cursor)
             }
             _ => None,
         };
@@ -200,7 +221,8 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
             items.truncate(left);
         }
         self.yielded += items.len();
-        self.done = next_cursor.is_none() || self.max_items.is_some_and(|max| self.yielded >= max);
+        self.done = (next_cursor.is_none() && self.pending.is_none())
+            || self.max_items.is_some_and(|max| self.yielded >= max);
         self.next_cursor.clone_from(&next_cursor);
         Ok(Page {
             items,
@@ -219,22 +241,40 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
         }
     }
 
-    /// A stream of items, fetching pages as they are needed.
+    /// A stream of items, fetching pages as they are needed. [`ItemStream::cursor`] and
+    /// [`ItemStream::page_offset`] tell where it is, so a walk that fails can resume.
     pub fn items(self) -> ItemStream<O::Item> {
-        let state = (self, VecDeque::new());
-        let stream = futures_util::stream::unfold(state, |(mut pager, mut buf)| async move {
+        let position = Arc::new(Mutex::new(Position::default()));
+        let shared = Arc::clone(&position);
+        let state = (self, VecDeque::new(), shared);
+        let stream = futures_util::stream::unfold(state, |(mut pager, mut buf, at)| async move {
             loop {
                 if let Some(item) = buf.pop_front() {
-                    return Some((Ok(item), (pager, buf)));
+                    lock(&at).offset += 1;
+                    return Some((Ok(item), (pager, buf, at)));
                 }
+                let requested = pager.next_cursor.clone();
                 match pager.next_page().await? {
-                    Ok(page) => buf.extend(page.items),
-                    Err(e) => return Some((Err(e), (pager, buf))),
+                    Ok(page) => {
+                        *lock(&at) = Position {
+                            cursor: requested,
+                            offset: 0,
+                        };
+                        buf.extend(page.items);
+                    }
+                    Err(e) => {
+                        *lock(&at) = Position {
+                            cursor: pager.next_cursor.clone(),
+                            offset: 0,
+                        };
+                        return Some((Err(e), (pager, buf, at)));
+                    }
                 }
             }
         });
         ItemStream {
             inner: Box::pin(stream),
+            position,
         }
     }
 
@@ -249,11 +289,28 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
 
 type Boxed<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
+/// Where an item stream is: the cursor of the page it is reading (`None` for the first page)
+/// and how many of that page's items it has yielded.
+#[derive(Debug, Default)]
+struct Position {
+    cursor: Option<String>,
+    offset: usize,
+}
+
+fn lock(position: &Mutex<Position>) -> std::sync::MutexGuard<'_, Position> {
+    position.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A lazy stream of items (`futures::Stream<Item = Result<T>>`), with inherent `try_next` and
 /// `collect_all` so no trait import is needed.
+///
+/// After a retryable error, polling again fetches the failed page again; [`ItemStream::cursor`]
+/// and [`ItemStream::page_offset`] say where the stream is, so a walk can also be resumed later
+/// from a new pager (`resume_from(cursor)`, skipping `page_offset` items).
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<T> {
     inner: Boxed<T>,
+    position: Arc<Mutex<Position>>,
 }
 
 impl<T> fmt::Debug for ItemStream<T> {
@@ -263,10 +320,23 @@ impl<T> fmt::Debug for ItemStream<T> {
 }
 
 impl<T> ItemStream<T> {
+    /// The cursor of the page the stream is reading — after an error, of the page that failed —
+    /// or `None` while on the first page. A pager resumed from it starts at that page.
+    pub fn cursor(&self) -> Option<String> {
+        lock(&self.position).cursor.clone()
+    }
+
+    /// How many items of the current page were already yielded (zero after an error): skip these
+    /// when resuming from [`ItemStream::cursor`].
+    pub fn page_offset(&self) -> usize {
+        lock(&self.position).offset
+    }
+
     /// The next item, `Ok(None)` at the end.
     ///
     /// # Errors
-    /// The error of the page that failed; the stream ends after it.
+    /// The error of the page that failed. After a retryable error the next call fetches that
+    /// page again; after any other error the stream ends.
     pub async fn try_next(&mut self) -> Result<Option<T>> {
         self.inner.next().await.transpose()
     }
@@ -317,6 +387,21 @@ impl<T> Stream for PageStream<T> {
     type Item = Result<Page<T>>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// Whether a failed page may succeed when asked again (the walk keeps its place).
+fn resumable(err: &Error) -> bool {
+    use crate::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::RetriesExhausted
+        | ErrorKind::Timeout
+        | ErrorKind::DeadlineExceeded
+        | ErrorKind::Transport => true,
+        ErrorKind::Api => err
+            .status()
+            .is_some_and(|s| s.as_u16() == 429 || s.is_server_error()),
+        _ => false,
     }
 }
 

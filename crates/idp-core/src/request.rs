@@ -51,6 +51,21 @@ macro_rules! define_request {
                 Request(self.0.retry_policy(policy))
             }
 
+            /// Bounds this call as a whole — every attempt, token request and retry wait — by
+            /// `deadline` (the per-attempt timeout still applies to each attempt). When it
+            /// passes, the error is `ErrorKind::DeadlineExceeded`.
+            pub fn deadline(self, deadline: ::std::time::Duration) -> Self {
+                Request(self.0.deadline(deadline))
+            }
+
+            /// For a DELETE: when a retry finds nothing (404) after an earlier attempt that may
+            /// have reached the server (a timeout, a broken connection, a 5xx), report success —
+            /// the earlier attempt most likely did the work. Off by default: without it such a
+            /// 404 is an error, as the API answered.
+            pub fn idempotent_ok(self) -> Self {
+                Request(self.0.idempotent_ok())
+            }
+
             /// The underlying core call.
             pub fn into_call(self) -> $crate::Call<$provider, O> {
                 self.0
@@ -202,7 +217,7 @@ macro_rules! forward_builder_settings {
             self
         }
 
-        /// The retry policy (default: 3 retries, 0.5 s base, 20 s cap, server hints up to 60 s).
+        /// The retry policy (default: 3 retries, 0.5 s base, 20 s cap, server hints up to 61 s: one 60 s window plus a 1 s margin).
         #[must_use]
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
             self.$field = self.$field.retry_policy(policy);
@@ -213,6 +228,14 @@ macro_rules! forward_builder_settings {
         #[must_use]
         pub fn timeout(mut self, timeout: ::std::option::Option<::std::time::Duration>) -> Self {
             self.$field = self.$field.timeout(timeout);
+            self
+        }
+
+        /// The total deadline of every call — all attempts, token requests and retry waits
+        /// (default `None`: bounded by the retry policy alone).
+        #[must_use]
+        pub fn deadline(mut self, deadline: ::std::option::Option<::std::time::Duration>) -> Self {
+            self.$field = self.$field.deadline(deadline);
             self
         }
 

@@ -34,7 +34,9 @@ impl Default for RetryPolicy {
             max_retries: 3,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(20),
-            max_server_wait: Duration::from_secs(60),
+            // One 60 s rate-limit window plus the 1 s margin providers add to a window reset: a
+            // 429 at the start of a window is waited for, not given up on.
+            max_server_wait: Duration::from_secs(61),
             jitter: true,
         }
     }
@@ -61,7 +63,8 @@ pub enum RetryDecision {
 }
 
 impl RetryPolicy {
-    /// The default policy: 3 retries, 0.5 s base, 20 s cap, server hints honoured up to 60 s, full jitter.
+    /// The default policy: 3 retries, 0.5 s base, 20 s cap, server hints honoured up to 61 s (one
+    /// 60 s window plus the 1 s margin), full jitter.
     pub fn new() -> Self {
         RetryPolicy::default()
     }
@@ -372,10 +375,17 @@ mod tests {
             ("401", GET, s(401), None, RetryDecision::DoNotRetry),
             ("404", GET, s(404), None, RetryDecision::DoNotRetry),
             (
-                "hint too long",
+                "one window plus the margin is waited for",
                 GET,
                 s(429),
                 Some(Duration::from_secs(61)),
+                RetryDecision::RetryAfter(Duration::from_secs(61)),
+            ),
+            (
+                "hint too long",
+                GET,
+                s(429),
+                Some(Duration::from_secs(62)),
                 RetryDecision::Exhausted,
             ),
         ];

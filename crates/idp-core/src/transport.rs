@@ -13,7 +13,7 @@ pub type HttpResponse = http::Response<Bytes>;
 
 /// Why a request failed below HTTP. It says whether the request may have reached the server,
 /// which decides whether a non-idempotent call may be retried.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
     /// No connection could be made: nothing was sent, a retry is always safe.

@@ -171,6 +171,39 @@ impl Sleeper for RecordingSleeper {
     }
 }
 
+/// A sleeper that records every wait and moves a [`ManualClock`] forward by it, so that time
+/// passes for the client (deadlines, token expiry) without the test waiting.
+#[derive(Debug, Clone)]
+pub struct AdvancingSleeper {
+    clock: ManualClock,
+    record: RecordingSleeper,
+}
+
+impl AdvancingSleeper {
+    /// A sleeper that advances `clock`.
+    pub fn new(clock: &ManualClock) -> Self {
+        AdvancingSleeper {
+            clock: clock.clone(),
+            record: RecordingSleeper::new(),
+        }
+    }
+
+    /// Every wait requested so far.
+    pub fn waits(&self) -> Vec<Duration> {
+        self.record.waits()
+    }
+}
+
+impl Sleeper for AdvancingSleeper {
+    fn sleep(
+        &self,
+        duration: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        self.clock.advance(duration);
+        self.record.sleep(duration)
+    }
+}
+
 /// A clock the test sets and advances.
 #[derive(Debug, Clone)]
 pub struct ManualClock {
