@@ -217,7 +217,8 @@ macro_rules! forward_builder_settings {
             self
         }
 
-        /// The retry policy (default: 3 retries, 0.5 s base, 20 s cap, server hints up to 61 s: one 60 s window plus a 1 s margin).
+        /// The retry policy (default: 3 retries, 0.5 s base, 20 s cap, server hints up to 62 s:
+        /// one 60 s window, a 1 s margin, 1 s of rounding).
         #[must_use]
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
             self.$field = self.$field.retry_policy(policy);

@@ -34,9 +34,10 @@ impl Default for RetryPolicy {
             max_retries: 3,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(20),
-            // One 60 s rate-limit window plus the 1 s margin providers add to a window reset: a
-            // 429 at the start of a window is waited for, not given up on.
-            max_server_wait: Duration::from_secs(61),
+            // One 60 s rate-limit window, plus the 1 s margin providers add to a window reset,
+            // plus 1 s for the rounding of whole-second `Date` and reset headers: a 429 at the
+            // start of a window is waited for, not given up on.
+            max_server_wait: Duration::from_secs(62),
             jitter: true,
         }
     }
@@ -63,8 +64,8 @@ pub enum RetryDecision {
 }
 
 impl RetryPolicy {
-    /// The default policy: 3 retries, 0.5 s base, 20 s cap, server hints honoured up to 61 s (one
-    /// 60 s window plus the 1 s margin), full jitter.
+    /// The default policy: 3 retries, 0.5 s base, 20 s cap, server hints honoured up to 62 s (one
+    /// 60 s window, the 1 s margin and 1 s of whole-second rounding), full jitter.
     pub fn new() -> Self {
         RetryPolicy::default()
     }
@@ -378,14 +379,14 @@ mod tests {
                 "one window plus the margin is waited for",
                 GET,
                 s(429),
-                Some(Duration::from_secs(61)),
-                RetryDecision::RetryAfter(Duration::from_secs(61)),
+                Some(Duration::from_secs(62)),
+                RetryDecision::RetryAfter(Duration::from_secs(62)),
             ),
             (
                 "hint too long",
                 GET,
                 s(429),
-                Some(Duration::from_secs(62)),
+                Some(Duration::from_secs(63)),
                 RetryDecision::Exhausted,
             ),
         ];
