@@ -73,7 +73,7 @@ impl AccessKey {
     /// be standard or URL-safe base64, with or without padding.
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] when the key is not four dot-separated parts, a part is
+    /// [`crate::ErrorKind::InvalidInput`] when the key is not four dot-separated parts, a part is
     /// empty, it looks like a JWT, or the private key is not a base64 PKCS#8 Ed25519 key. The
     /// message never contains the key.
     pub fn parse(key: &str) -> Result<AccessKey> {
@@ -140,7 +140,7 @@ impl AccessKey {
 }
 
 /// Signs service client tokens locally from an [`AccessKey`]; wrap it in
-/// [`idp_core::CachedToken`] (the client builder does) to reuse them until one hour before expiry.
+/// [`crate::CachedToken`] (the client builder does) to reuse them until one hour before expiry.
 ///
 /// Claims: `iss` = `<origin>/v1/clients/<clientId>` where origin is the custom domain, or
 /// `https://<accountId>.api.authress.io` when the base URL is an `*.authress.io` host; `sub` and
@@ -176,7 +176,7 @@ impl AccessKeyTokens {
     /// A token source for `key`, talking to the API at `base_url`.
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] when the client id cannot be put in the issuer URL.
+    /// [`crate::ErrorKind::InvalidInput`] when the client id cannot be put in the issuer URL.
     pub fn new(key: AccessKey, base_url: &BaseUrl) -> Result<Self> {
         let host = base_url.host().to_ascii_lowercase();
         let origin = if host == "authress.io" || host.ends_with(".authress.io") {
@@ -204,7 +204,7 @@ impl AccessKeyTokens {
     /// Signs a token valid from `now` for [`TOKEN_LIFETIME`].
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::Auth`] when the clock is before 1970 or signing fails.
+    /// [`crate::ErrorKind::Auth`] when the clock is before 1970 or signing fails.
     pub fn sign(&self, now: SystemTime) -> Result<AccessToken> {
         let iat = now
             .duration_since(UNIX_EPOCH)

@@ -2,19 +2,20 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use idp_core::http::{HeaderMap, StatusCode};
 use idp_core::{
-    BaseUrl, CachedToken, Credentials, Error, ErrorBody, RateLimit, Result, SecretString,
+    BaseUrl, CachedToken, Credentials, Error, ErrorBody, ExposeSecret, Result, SecretString,
     StaticToken,
 };
-use secrecy::ExposeSecret;
 
 use crate::auth::{AccessKey, AccessKeyTokens, REFRESH_BEFORE, strip_bearer};
 use crate::ops::Connections;
 
 /// The Authress provider marker: its name, `Accept` header, error body and request id rules.
+///
+/// Authress sends no rate-limit headers and only `Retry-After` on 429, which the core default
+/// hint already reads, so rate limits and retry hints use the core defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Authress;
 
@@ -41,13 +42,9 @@ impl idp_core::Provider for Authress {
                 .map(str::to_owned)
         })
     }
-
-    fn rate_limit(_headers: &HeaderMap, _now: SystemTime) -> Option<RateLimit> {
-        None
-    }
 }
 
-idp_core::define_request!(Authress);
+idp_core::define_request!(Authress, Client);
 
 /// A client of the Authress API. Cheap to clone; share one per process.
 ///
@@ -76,21 +73,7 @@ impl fmt::Debug for Client {
 impl Client {
     /// A builder: set a base URL (optional with an access key) and one way to authenticate.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from the environment; see [`crate::config`] for the variables
-    /// (`AUTHRESS_KEY`, `AUTHRESS_API_URL`, …).
-    ///
-    /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] when no access key is set or a value is invalid.
-    pub fn from_env() -> Result<Client> {
-        crate::config::from_env()?.build()
-    }
-
-    /// The core client (base URL, retry policy, raw execution of operations).
-    pub fn core(&self) -> &idp_core::Client<Authress> {
-        &self.inner
+        ClientBuilder::new()
     }
 
     /// The SSO connections of the account.
@@ -106,7 +89,6 @@ enum Auth {
     AccessKey(SecretString),
     UserToken(SecretString),
     RawAccessKey(SecretString),
-    Custom(Arc<dyn Credentials>),
 }
 
 impl fmt::Debug for Auth {
@@ -116,12 +98,14 @@ impl fmt::Debug for Auth {
             Auth::AccessKey(_) => "AccessKey([redacted])",
             Auth::UserToken(_) => "UserToken([redacted])",
             Auth::RawAccessKey(_) => "RawAccessKey([redacted])",
-            Auth::Custom(_) => "Custom",
         })
     }
 }
 
-/// Builds a [`Client`]. The last authentication method set wins.
+/// Builds a [`Client`]: [`ClientBuilder::new`] (or [`Client::builder`]), then a base URL and
+/// one way to authenticate. Of the built-in modes ([`ClientBuilder::access_key`],
+/// [`ClientBuilder::user_token`], [`ClientBuilder::raw_access_key_as_bearer`]) the last one set
+/// wins; custom [`ClientBuilder::credentials`] replace them all.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     core: idp_core::ClientBuilder<Authress>,
@@ -130,11 +114,18 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder with the defaults (reqwest transport, 30 s timeout, 3 retries) and no
+    /// authentication yet.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
     idp_core::forward_builder_settings!(core);
 
     /// The API base URL: your custom domain (`https://login.example.com`, recommended) or
     /// `https://<accountId>.api.authress.io`. `https://` is added when missing and a trailing
     /// slash removed. Optional with [`ClientBuilder::access_key`], which names the account.
+    #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -143,7 +134,9 @@ impl ClientBuilder {
     /// Authenticates as a service client with its access key
     /// (`clientId.keyId.accountId.privateKey`, from the Authress portal). The SDK signs a
     /// short-lived EdDSA JWT locally and sends only that; the private key stays in the process.
-    /// The key is validated at [`ClientBuilder::build`].
+    /// The key is validated at [`ClientBuilder::build`]. The token is signed again when less than
+    /// [`ClientBuilder::token_refresh_before`] (default one hour) of its 24 hours is left.
+    #[must_use]
     pub fn access_key(mut self, key: impl Into<SecretString>) -> Self {
         self.auth = Auth::AccessKey(key.into());
         self
@@ -151,6 +144,7 @@ impl ClientBuilder {
 
     /// Authenticates with a user's Authress token (a JWT), sent as is (`Bearer` is added; a
     /// leading `Bearer ` in the value is removed).
+    #[must_use]
     pub fn user_token(mut self, token: impl Into<SecretString>) -> Self {
         self.auth = Auth::UserToken(token.into());
         self
@@ -159,23 +153,18 @@ impl ClientBuilder {
     /// Sends the access key itself as the bearer token, as the Go SDK, the old Rust crate and the
     /// Terraform provider do. Authress accepts it, but **it puts the private key on the wire with
     /// every request**; prefer [`ClientBuilder::access_key`], which signs a token locally.
+    #[must_use]
     pub fn raw_access_key_as_bearer(mut self, key: impl Into<SecretString>) -> Self {
         self.auth = Auth::RawAccessKey(key.into());
-        self
-    }
-
-    /// Custom credentials (for example a token signed by a KMS).
-    pub fn credentials(mut self, credentials: Arc<dyn Credentials>) -> Self {
-        self.auth = Auth::Custom(credentials);
         self
     }
 
     /// Builds the client.
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for a malformed access key (the message does not
+    /// [`crate::ErrorKind::InvalidInput`] for a malformed access key (the message does not
     /// echo it), no authentication method, no base URL where none can be derived, or an invalid
-    /// base URL; [`idp_core::ErrorKind::Transport`] when the default transport cannot be built.
+    /// base URL; [`crate::ErrorKind::Transport`] when the default transport cannot be built.
     pub fn build(self) -> Result<Client> {
         let ClientBuilder {
             core,
@@ -191,10 +180,17 @@ impl ClientBuilder {
                 )),
             }
         };
+        if core.has_credentials() {
+            // Custom credentials replace the built-in modes.
+            let url = resolve(None)?;
+            let inner = core.base_url(url.as_str()).build()?;
+            return Ok(Client { inner });
+        }
+        let refresh_before = core.token_refresh_setting().unwrap_or(REFRESH_BEFORE);
         let (url, credentials): (BaseUrl, Arc<dyn Credentials>) = match auth {
             Auth::None => {
                 return Err(Error::invalid_input(
-                    "authress: no credentials; call access_key, user_token or raw_access_key_as_bearer",
+                    "authress: no credentials; call access_key, user_token, raw_access_key_as_bearer or credentials",
                 ));
             }
             Auth::AccessKey(secret) => {
@@ -203,7 +199,7 @@ impl ClientBuilder {
                 let tokens = AccessKeyTokens::new(key, &url)?;
                 (
                     url,
-                    Arc::new(CachedToken::new(tokens).refresh_before(REFRESH_BEFORE)),
+                    Arc::new(CachedToken::new(tokens).refresh_before(refresh_before)),
                 )
             }
             Auth::RawAccessKey(secret) => {
@@ -217,7 +213,6 @@ impl ClientBuilder {
                 let token = SecretString::from(strip_bearer(secret.expose_secret()));
                 (url, Arc::new(StaticToken::bearer(&token)?))
             }
-            Auth::Custom(credentials) => (resolve(None)?, credentials),
         };
         let inner = core
             .base_url(url.as_str())

@@ -1,4 +1,4 @@
-//! Configuration from the environment.
+//! Configuration from the environment: [`ClientBuilder::from_env`] and [`Client::from_env`].
 //!
 //! | Variable | Meaning |
 //! |---|---|
@@ -8,12 +8,12 @@
 //! | `AUTHRESS_CUSTOM_DOMAIN` | Read when `AUTHRESS_API_URL` is unset |
 //!
 //! Without a base URL, the account host `https://<accountId>.api.authress.io` is derived from the
-//! key. The key is signed into a local token ([`crate::ClientBuilder::access_key`]); it is never
-//! sent as is. Empty values count as unset.
+//! key. The key is signed into a local token ([`ClientBuilder::access_key`]); it is never
+//! sent as is. Values are trimmed and empty values count as unset.
 
-use idp_core::{Error, Result};
+use idp_core::{EnvVars, Error, Result};
 
-use crate::client::ClientBuilder;
+use crate::client::{Client, ClientBuilder};
 
 /// The variables holding the access key, in order.
 pub const ACCESS_KEY_VARS: &[&str] = &["AUTHRESS_KEY", "AUTHRESS_SERVICE_CLIENT_ACCESS_KEY"];
@@ -21,34 +21,52 @@ pub const ACCESS_KEY_VARS: &[&str] = &["AUTHRESS_KEY", "AUTHRESS_SERVICE_CLIENT_
 /// The variables holding the base URL, in order.
 pub const BASE_URL_VARS: &[&str] = &["AUTHRESS_API_URL", "AUTHRESS_CUSTOM_DOMAIN"];
 
-/// A builder configured from the process environment.
-///
-/// # Errors
-/// [`idp_core::ErrorKind::InvalidInput`] when no access key variable is set.
-pub fn from_env() -> Result<ClientBuilder> {
-    from_lookup(|name| std::env::var(name).ok())
+fn first<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|name| env.optional(name))
 }
 
-fn first(get: &impl Fn(&str) -> Option<String>, names: &[&str]) -> Option<String> {
-    names
-        .iter()
-        .find_map(|name| get(name).filter(|v| !v.trim().is_empty()))
-}
-
-/// A builder configured from a lookup function (tests pass a map instead of the environment).
-///
-/// # Errors
-/// [`idp_core::ErrorKind::InvalidInput`] when no access key variable is set.
-pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
-    let key = first(&get, ACCESS_KEY_VARS).ok_or_else(|| {
-        Error::invalid_input(format!(
-            "authress: no access key in the environment (set {})",
-            ACCESS_KEY_VARS.join(" or ")
-        ))
-    })?;
-    let mut builder = ClientBuilder::default().access_key(key);
-    if let Some(url) = first(&get, BASE_URL_VARS) {
-        builder = builder.base_url(url);
+impl ClientBuilder {
+    /// A builder configured from the process environment (see [the table](crate::config)); set
+    /// further options on it before [`ClientBuilder::build`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidInput`] when no access key variable is set.
+    pub fn from_env() -> Result<ClientBuilder> {
+        ClientBuilder::from_env_vars(EnvVars::system())
     }
-    Ok(builder)
+
+    /// A builder configured from any lookup of the same variables (tests and secret stores pass
+    /// `EnvVars::from_fn(..)` instead of the process environment).
+    ///
+    /// ```
+    /// use idp_authress::{ClientBuilder, EnvVars};
+    /// let err = ClientBuilder::from_env_vars(EnvVars::from_fn(|_| None)).unwrap_err();
+    /// assert!(err.to_string().contains("AUTHRESS_KEY"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidInput`] when no access key variable is set.
+    pub fn from_env_vars<F: Fn(&str) -> Option<String>>(env: EnvVars<F>) -> Result<ClientBuilder> {
+        let key = first(&env, ACCESS_KEY_VARS).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "authress: no access key in the environment (set {})",
+                ACCESS_KEY_VARS.join(" or ")
+            ))
+        })?;
+        let mut builder = ClientBuilder::new().access_key(key);
+        if let Some(url) = first(&env, BASE_URL_VARS) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+}
+
+impl Client {
+    /// A client configured from the process environment (see [the table](crate::config)).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidInput`] when no access key is set or a value is invalid.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
 }

@@ -1,56 +1,107 @@
 //! # idp-authress
 //!
 //! A client for the [Authress](https://authress.io) SSO connections API (`ConnectionsApi`), built
-//! on `idp-core`: retries, timeouts, lazy pagination and one error type.
+//! on `idp-core`: retries, timeouts, lazy pagination and one error type. This crate alone is
+//! enough to write a program against Authress: it re-exports every type its signatures name
+//! ([`Transport`], [`Credentials`], [`RetryPolicy`], [`Nullable`], [`Error`], …).
 //!
 //! - **Auth**: a service client access key is turned into a short-lived EdDSA JWT signed
 //!   locally ([`ClientBuilder::access_key`]); a user's token can be passed through
 //!   ([`ClientBuilder::user_token`]); sending the raw key as the bearer is an explicit opt-in
-//!   ([`ClientBuilder::raw_access_key_as_bearer`]).
-//! - **Models** keep unknown fields and enum values, and tell an absent field from an explicit
-//!   `null` ([`models::Nullable`]), so a GET → edit → PUT round trip loses nothing.
+//!   ([`ClientBuilder::raw_access_key_as_bearer`]); any [`Credentials`] can be plugged in
+//!   ([`ClientBuilder::credentials`]).
+//! - **Operations are values** ([`ops`]): `GetConnection::new(id)`, `GetConnections::new().limit(50)`,
+//!   … can be built, kept, inspected with no network and run with [`Client::execute`] /
+//!   [`Client::items`]; `client.connections()` is sugar over the same values.
+//! - **Models** are built with `new`/`default` and setters named after their fields; they keep
+//!   unknown fields and enum values, and tell an absent field from an explicit `null`
+//!   ([`Nullable`]), so a GET → edit → PUT round trip loses nothing.
 //! - Every call sends `Accept: application/links+json`; ids are encoded as single path segments
 //!   (`google|a/b c+d@e:f` works).
 //!
 //! ```no_run
+//! use idp_authress::models::{Connection, ConnectionData, ConnectionType, Nullable};
+//! use idp_authress::ops::{CreateConnection, GetConnections};
 //! use idp_authress::Client;
-//! use idp_authress::models::{Connection, ConnectionType, Nullable};
 //!
 //! # async fn run() -> idp_authress::Result<()> {
 //! // AUTHRESS_KEY (and optionally AUTHRESS_API_URL) from the environment:
-//! let client = Client::from_env()?;
+//! let authress = Client::from_env()?;
 //! // Or explicitly:
-//! let client = Client::builder()
+//! let authress = Client::builder()
 //!     .base_url("login.example.com")
 //!     .access_key("sc_abc.kid1.acc-123.MC4CAQAwBQYDK2VwBCIEI...")
 //!     .build()?;
 //!
-//! // Create.
-//! let mut connection = Connection::new(ConnectionType::Oauth2);
-//! connection.authentication_url = Some("https://accounts.google.com/o/oauth2/v2/auth".into());
-//! connection.token_url = "https://oauth2.googleapis.com/token".into();
-//! connection.client_id = "my-client".into();
-//! connection.client_secret = "my-secret".into();
-//! let created = client.connections().create(connection).send().await?;
-//! let id = created.connection_id.value().cloned().unwrap_or_default();
+//! // Create: an operation built as a value, run with `execute`.
+//! let connection = Connection::new(ConnectionType::Oauth2)
+//!     .authentication_url("https://accounts.google.com/o/oauth2/v2/auth")
+//!     .token_url("https://oauth2.googleapis.com/token")
+//!     .client_id("my-client")
+//!     .client_secret("my-secret")
+//!     .data(ConnectionData::default().name("Google"));
+//! let created = authress.execute(CreateConnection::new(connection)).await?;
+//! let id = created.id().unwrap_or_default().to_owned();
 //!
 //! // Read, edit, replace (unknown fields are kept; Nullable::Null sends `null`).
-//! let mut connection = client.connections().get(&id).send().await?;
-//! connection.issuer_url = Nullable::Null;
-//! client.connections().update(&id, connection).send().await?;
+//! let connection = authress.connections().get(&id).send().await?;
+//! authress
+//!     .connections()
+//!     .update(&id, connection.issuer_url(Nullable::Null))
+//!     .send()
+//!     .await?;
 //!
 //! // List lazily, page by page behind the scenes.
-//! let mut all = client.connections().list().items();
+//! let mut all = authress.items(GetConnections::new().limit(50));
 //! while let Some(connection) = all.try_next().await? {
-//!     println!("{:?}", connection.connection_id);
+//!     println!("{:?}", connection.id());
 //! }
 //!
 //! // A user's provider token from their latest login.
-//! let credentials = client.connections().get_credentials(&id, "google|12345").send().await?;
+//! let credentials = authress.connections().get_credentials(&id, "google|12345").send().await?;
 //! # let _ = credentials;
 //!
 //! // Delete.
-//! client.connections().delete(&id).send().await?;
+//! authress.connections().delete(&id).send().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Your own transport, credentials and retry policy, with nothing but this crate (the transport
+//! here answers from memory, so the example runs without a network):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//!
+//! use idp_authress::ops::GetConnection;
+//! use idp_authress::{
+//!     Client, HttpRequest, HttpResponse, RetryPolicy, SecretString, StaticToken, Transport,
+//!     TransportError,
+//! };
+//!
+//! #[derive(Debug)]
+//! struct Canned;
+//!
+//! #[async_trait::async_trait]
+//! impl Transport for Canned {
+//!     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+//!         assert_eq!(request.uri().path(), "/v1/connections/google");
+//!         let auth = request.headers().get("authorization").and_then(|v| v.to_str().ok());
+//!         assert_eq!(auth, Some("Bearer my-token"));
+//!         Ok(HttpResponse::new(r#"{"type":"OAUTH2","connectionId":"google"}"#.into()))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> idp_authress::Result<()> {
+//! let authress = Client::builder()
+//!     .base_url("https://acc-123.api.authress.io")
+//!     .transport(Arc::new(Canned))
+//!     .credentials(Arc::new(StaticToken::bearer(&SecretString::from("my-token"))?))
+//!     .retry_policy(RetryPolicy::new().max_retries(5).base_delay(Duration::from_millis(20)))
+//!     .build()?;
+//! let connection = authress.execute(GetConnection::new("google")).await?;
+//! assert_eq!(connection.id(), Some("google"));
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -64,5 +115,6 @@ pub mod ops;
 mod pagination;
 
 pub use client::{Authress, Client, ClientBuilder, Request};
-pub use idp_core::{Error, ErrorKind, ItemStream, Page, PageStream, Pager, Result, RetryPolicy};
+pub use idp_core::common::*;
+pub use idp_core::{BaseUrl, http};
 pub use ops::OPERATIONS;

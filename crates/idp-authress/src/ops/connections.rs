@@ -1,8 +1,25 @@
 //! The SSO connections API (`ConnectionsApi`): create, delete, get, get a user's credentials,
 //! list and update.
+//!
+//! Each operation is a plain value: build it with `new` (and setters for optional parameters),
+//! inspect it with no network ([`Operation::path`], [`Operation::query_pairs`],
+//! [`Operation::body`]), and run it with [`Client::execute`] / [`Client::items`], or through the
+//! resource handle `client.connections()`.
+//!
+//! ```
+//! use idp_authress::Operation;
+//! use idp_authress::ops::GetConnectionCredentials;
+//!
+//! let op = GetConnectionCredentials::new("google", "google|a/b");
+//! assert_eq!(GetConnectionCredentials::PATH, "/v1/connections/{connectionId}/users/{userId}/credentials");
+//! assert_eq!(op.path()?, "/v1/connections/google/users/google%7Ca%2Fb/credentials");
+//! # Ok::<(), idp_authress::Error>(())
+//! ```
 
 use idp_core::http::Method;
-use idp_core::{Body, NextPage, Operation, Paginated, ResponseMeta, Result, encode_segment};
+use idp_core::{
+    Body, Error, NextPage, Operation, Paginated, PathParams, Query, ResponseMeta, Result,
+};
 use serde_json::Value;
 
 use crate::client::{Authress, Client, Request};
@@ -11,9 +28,8 @@ use crate::models::{Connection, ConnectionCollection, UserConnectionCredentials}
 /// The request body of create and update: the connection without its read-only fields
 /// ([`Connection::READ_ONLY_FIELDS`]), which the server sets itself.
 fn connection_body(connection: &Connection) -> Result<Option<Body>> {
-    let mut value = serde_json::to_value(connection).map_err(|e| {
-        idp_core::Error::invalid_input(format!("the connection cannot be serialized: {e}"))
-    })?;
+    let mut value = serde_json::to_value(connection)
+        .map_err(|e| Error::invalid_input(format!("the connection cannot be serialized: {e}")))?;
     if let Value::Object(map) = &mut value {
         for field in Connection::READ_ONLY_FIELDS {
             map.remove(*field);
@@ -22,139 +38,192 @@ fn connection_body(connection: &Connection) -> Result<Option<Body>> {
     Body::json(&value).map(Some)
 }
 
-/// `POST /v1/connections` (`createConnection`; seed: `create_connection`). Answers 201 with the
-/// created connection.
+/// `POST /v1/connections` (`createConnection`): creates a connection. Answers 201 with the
+/// created connection (read its id with [`Connection::id`]).
+#[doc(alias = "create_connection")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateConnection {
-    pub(crate) connection: Connection,
+    /// The connection to create (its read-only fields are not sent).
+    pub connection: Connection,
+}
+
+impl CreateConnection {
+    /// Creates `connection`.
+    pub fn new(connection: Connection) -> Self {
+        CreateConnection { connection }
+    }
 }
 
 impl Operation for CreateConnection {
     type Provider = Authress;
     type Output = Connection;
     const ID: &'static str = "createConnection";
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Result<String> {
-        Ok("/v1/connections".to_owned())
-    }
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/v1/connections";
 
     fn body(&self) -> Result<Option<Body>> {
         connection_body(&self.connection)
     }
 }
 
-/// `DELETE /v1/connections/{connectionId}` (`deleteConnection`; seed: `delete_connection`).
-/// Answers 204 with no body.
+/// `DELETE /v1/connections/{connectionId}` (`deleteConnection`): deletes a connection. Answers
+/// 204 with no body.
+#[doc(alias = "delete_connection")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteConnection {
-    pub(crate) connection_id: String,
+    /// The connection id.
+    pub connection_id: String,
+}
+
+impl DeleteConnection {
+    /// Deletes the connection `connection_id`.
+    pub fn new(connection_id: impl Into<String>) -> Self {
+        DeleteConnection {
+            connection_id: connection_id.into(),
+        }
+    }
 }
 
 impl Operation for DeleteConnection {
     type Provider = Authress;
     type Output = ();
     const ID: &'static str = "deleteConnection";
+    const METHOD: Method = Method::DELETE;
+    const PATH: &'static str = "/v1/connections/{connectionId}";
 
-    fn method(&self) -> Method {
-        Method::DELETE
-    }
-
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/v1/connections/{}",
-            encode_segment("connectionId", &self.connection_id)?
-        ))
+    fn path_params(&self) -> PathParams<'_> {
+        [self.connection_id.as_str()].into()
     }
 }
 
-/// `GET /v1/connections/{connectionId}` (`getConnection`; seed: `get_connection`).
+/// `GET /v1/connections/{connectionId}` (`getConnection`): one connection.
+#[doc(alias = "get_connection")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetConnection {
-    pub(crate) connection_id: String,
+    /// The connection id.
+    pub connection_id: String,
+}
+
+impl GetConnection {
+    /// The connection `connection_id`.
+    pub fn new(connection_id: impl Into<String>) -> Self {
+        GetConnection {
+            connection_id: connection_id.into(),
+        }
+    }
 }
 
 impl Operation for GetConnection {
     type Provider = Authress;
     type Output = Connection;
     const ID: &'static str = "getConnection";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/v1/connections/{connectionId}";
 
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/v1/connections/{}",
-            encode_segment("connectionId", &self.connection_id)?
-        ))
+    fn path_params(&self) -> PathParams<'_> {
+        [self.connection_id.as_str()].into()
     }
 }
 
-/// `GET /v1/connections/{connectionId}/users/{userId}/credentials` (`getConnectionCredentials`;
-/// seed: `get_connection_credentials`): the provider access token of the user's latest login
-/// through the connection.
+/// `GET /v1/connections/{connectionId}/users/{userId}/credentials` (`getConnectionCredentials`):
+/// the provider access token of the user's latest login through the connection.
+#[doc(alias = "get_connection_credentials")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetConnectionCredentials {
-    pub(crate) connection_id: String,
-    pub(crate) user_id: String,
+    /// The connection id.
+    pub connection_id: String,
+    /// The **Authress** user id (`google|12345`; the provider's own id returns nothing).
+    pub user_id: String,
+}
+
+impl GetConnectionCredentials {
+    /// The credentials of `user_id` at the provider of `connection_id`.
+    pub fn new(connection_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        GetConnectionCredentials {
+            connection_id: connection_id.into(),
+            user_id: user_id.into(),
+        }
+    }
 }
 
 impl Operation for GetConnectionCredentials {
     type Provider = Authress;
     type Output = UserConnectionCredentials;
     const ID: &'static str = "getConnectionCredentials";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/v1/connections/{connectionId}/users/{userId}/credentials";
 
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/v1/connections/{}/users/{}/credentials",
-            encode_segment("connectionId", &self.connection_id)?,
-            encode_segment("userId", &self.user_id)?
-        ))
+    fn path_params(&self) -> PathParams<'_> {
+        [self.connection_id.as_str(), self.user_id.as_str()].into()
     }
 }
 
-/// `GET /v1/connections` (`getConnections`; seed: `get_connections`): one page of connections.
-/// With no parameter set the request is a bare `GET /v1/connections`.
+/// `GET /v1/connections` (`getConnections`): one page of connections. With no parameter set
+/// the request is a bare `GET /v1/connections` (as the seed's `get_connections()`); as a
+/// [`Paginated`] operation it follows `pagination.next.cursor` through every page.
+#[doc(alias = "get_connections")]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetConnections {
-    pub(crate) limit: Option<u32>,
-    pub(crate) cursor: Option<String>,
-    pub(crate) filter: Option<String>,
+    /// `limit`: the page size (at least 1; server default 100).
+    pub limit: Option<u32>,
+    /// `cursor`: where to start (the `pagination.next.cursor` of an earlier page).
+    pub cursor: Option<String>,
+    /// `filter`: a case-insensitive search through the connections' text fields.
+    pub filter: Option<String>,
+}
+
+impl GetConnections {
+    /// The first page of every connection.
+    pub fn new() -> Self {
+        GetConnections::default()
+    }
+
+    /// The page size (`limit`; at least 1, server default 100, not clamped here).
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Starts at a cursor (`cursor`, the `pagination.next.cursor` of an earlier page).
+    #[must_use]
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+
+    /// A case-insensitive search through the connections' text fields (`filter`).
+    #[must_use]
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
 }
 
 impl Operation for GetConnections {
     type Provider = Authress;
     type Output = ConnectionCollection;
     const ID: &'static str = "getConnections";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/v1/connections";
 
-    fn method(&self) -> Method {
-        Method::GET
+    fn validate(&self) -> Result<()> {
+        // The spec's `minimum: 1`.
+        if self.limit == Some(0) {
+            return Err(Error::invalid_input("limit must be at least 1"));
+        }
+        Ok(())
     }
 
-    fn path(&self) -> Result<String> {
-        Ok("/v1/connections".to_owned())
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
-        if let Some(limit) = self.limit {
-            query.push(("limit", limit.to_string()));
-        }
-        if let Some(cursor) = &self.cursor {
-            query.push(("cursor", cursor.clone()));
-        }
-        if let Some(filter) = &self.filter {
-            query.push(("filter", filter.clone()));
-        }
-        query
+    fn query(&self, q: &mut Query) {
+        q.push_opt("limit", self.limit)
+            .push_opt("cursor", self.cursor.as_deref())
+            .push_opt("filter", self.filter.as_deref());
     }
 }
 
@@ -170,35 +239,47 @@ impl Paginated for GetConnections {
     }
 
     fn with_cursor(&self, cursor: &str) -> Self {
-        GetConnections {
-            cursor: Some(cursor.to_owned()),
-            ..self.clone()
-        }
+        self.clone().cursor(cursor)
     }
 }
 
-/// `PUT /v1/connections/{connectionId}` (`updateConnection`; seed: `update_connection`): replaces
-/// the whole connection document.
+idp_core::forward_setters!(GetConnections {
+    limit(limit: u32),
+    cursor(cursor: impl Into<String>),
+    filter(filter: impl Into<String>),
+});
+
+/// `PUT /v1/connections/{connectionId}` (`updateConnection`): replaces the whole connection
+/// document.
+#[doc(alias = "update_connection")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateConnection {
-    pub(crate) connection_id: String,
-    pub(crate) connection: Connection,
+    /// The connection id.
+    pub connection_id: String,
+    /// The new connection document (its read-only fields are not sent).
+    pub connection: Connection,
+}
+
+impl UpdateConnection {
+    /// Replaces the connection `connection_id` with `connection`.
+    pub fn new(connection_id: impl Into<String>, connection: Connection) -> Self {
+        UpdateConnection {
+            connection_id: connection_id.into(),
+            connection,
+        }
+    }
 }
 
 impl Operation for UpdateConnection {
     type Provider = Authress;
     type Output = Connection;
     const ID: &'static str = "updateConnection";
+    const METHOD: Method = Method::PUT;
+    const PATH: &'static str = "/v1/connections/{connectionId}";
 
-    fn method(&self) -> Method {
-        Method::PUT
-    }
-
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/v1/connections/{}",
-            encode_segment("connectionId", &self.connection_id)?
-        ))
+    fn path_params(&self) -> PathParams<'_> {
+        [self.connection_id.as_str()].into()
     }
 
     fn body(&self) -> Result<Option<Body>> {
@@ -206,35 +287,8 @@ impl Operation for UpdateConnection {
     }
 }
 
-impl Request<GetConnections> {
-    /// The page size (`limit`; server default 100, not clamped here).
-    pub fn limit(self, limit: u32) -> Self {
-        self.map(|mut op| {
-            op.limit = Some(limit);
-            op
-        })
-    }
-
-    /// Starts at a cursor (`cursor`, the `pagination.next.cursor` of an earlier page).
-    pub fn cursor(self, cursor: impl Into<String>) -> Self {
-        let cursor = cursor.into();
-        self.map(|mut op| {
-            op.cursor = Some(cursor);
-            op
-        })
-    }
-
-    /// A case-insensitive search through the connections' text fields (`filter`).
-    pub fn filter(self, filter: impl Into<String>) -> Self {
-        let filter = filter.into();
-        self.map(|mut op| {
-            op.filter = Some(filter);
-            op
-        })
-    }
-}
-
-/// The SSO connections of the account: `client.connections()`.
+/// The SSO connections of the account: `client.connections()`, thin sugar over the operation
+/// values of this module (`client.connections().get(id)` is `client.request(GetConnection::new(id))`).
 ///
 /// Ids (`connectionId`, `userId`) are each encoded as one path segment, so user ids such as
 /// `google|12345` or `oauth|a/b c+d@e:f` are sent as they are; an empty id is refused with
@@ -245,25 +299,21 @@ pub struct Connections<'a> {
 }
 
 impl Connections<'_> {
-    fn request<O: Operation<Provider = Authress>>(&self, op: O) -> Request<O> {
-        Request::new(self.client.core().clone(), op)
-    }
-
     /// Creates a connection (`createConnection`, `POST /v1/connections`).
     ///
     /// ```no_run
     /// # async fn run(client: idp_authress::Client) -> idp_authress::Result<()> {
     /// use idp_authress::models::{Connection, ConnectionType};
-    /// let mut connection = Connection::new(ConnectionType::Oauth2);
-    /// connection.authentication_url = Some("https://accounts.google.com/o/oauth2/v2/auth".into());
-    /// connection.client_id = "client".into();
+    /// let connection = Connection::new(ConnectionType::Oauth2)
+    ///     .authentication_url("https://accounts.google.com/o/oauth2/v2/auth")
+    ///     .client_id("client");
     /// let created = client.connections().create(connection).send().await?;
-    /// println!("{:?}", created.connection_id);
+    /// println!("{:?}", created.id());
     /// # Ok(()) }
     /// ```
     #[doc(alias = "create_connection")]
     pub fn create(&self, connection: Connection) -> Request<CreateConnection> {
-        self.request(CreateConnection { connection })
+        self.client.request(CreateConnection::new(connection))
     }
 
     /// Deletes a connection (`deleteConnection`, `DELETE /v1/connections/{connectionId}`).
@@ -275,9 +325,7 @@ impl Connections<'_> {
     /// ```
     #[doc(alias = "delete_connection")]
     pub fn delete(&self, connection_id: impl Into<String>) -> Request<DeleteConnection> {
-        self.request(DeleteConnection {
-            connection_id: connection_id.into(),
-        })
+        self.client.request(DeleteConnection::new(connection_id))
     }
 
     /// Gets a connection (`getConnection`, `GET /v1/connections/{connectionId}`).
@@ -293,13 +341,11 @@ impl Connections<'_> {
     /// ```
     #[doc(alias = "get_connection")]
     pub fn get(&self, connection_id: impl Into<String>) -> Request<GetConnection> {
-        self.request(GetConnection {
-            connection_id: connection_id.into(),
-        })
+        self.client.request(GetConnection::new(connection_id))
     }
 
     /// Gets a user's provider credentials from their latest login through a connection
-    /// (`getConnectionCredentials`, seed `get_connection_credentials`,
+    /// (`getConnectionCredentials`,
     /// `GET /v1/connections/{connectionId}/users/{userId}/credentials`). `user_id` is the
     /// **Authress** user id.
     ///
@@ -319,10 +365,8 @@ impl Connections<'_> {
         connection_id: impl Into<String>,
         user_id: impl Into<String>,
     ) -> Request<GetConnectionCredentials> {
-        self.request(GetConnectionCredentials {
-            connection_id: connection_id.into(),
-            user_id: user_id.into(),
-        })
+        self.client
+            .request(GetConnectionCredentials::new(connection_id, user_id))
     }
 
     /// Lists connections (`getConnections`, `GET /v1/connections`). `.send()` returns one page;
@@ -332,13 +376,13 @@ impl Connections<'_> {
     /// # async fn run(client: idp_authress::Client) -> idp_authress::Result<()> {
     /// let mut connections = client.connections().list().limit(50).items();
     /// while let Some(connection) = connections.try_next().await? {
-    ///     println!("{:?}", connection.connection_id);
+    ///     println!("{:?}", connection.id());
     /// }
     /// # Ok(()) }
     /// ```
     #[doc(alias = "get_connections")]
     pub fn list(&self) -> Request<GetConnections> {
-        self.request(GetConnections::default())
+        self.client.request(GetConnections::new())
     }
 
     /// Replaces a connection (`updateConnection`, `PUT /v1/connections/{connectionId}`). Read a
@@ -347,8 +391,8 @@ impl Connections<'_> {
     /// ```no_run
     /// # async fn run(client: idp_authress::Client) -> idp_authress::Result<()> {
     /// use idp_authress::models::Nullable;
-    /// let mut connection = client.connections().get("google").send().await?;
-    /// connection.issuer_url = Nullable::Null; // sent as an explicit null
+    /// let connection = client.connections().get("google").send().await?;
+    /// let connection = connection.issuer_url(Nullable::Null); // sent as an explicit null
     /// client.connections().update("google", connection).send().await?;
     /// # Ok(()) }
     /// ```
@@ -358,9 +402,7 @@ impl Connections<'_> {
         connection_id: impl Into<String>,
         connection: Connection,
     ) -> Request<UpdateConnection> {
-        self.request(UpdateConnection {
-            connection_id: connection_id.into(),
-            connection,
-        })
+        self.client
+            .request(UpdateConnection::new(connection_id, connection))
     }
 }

@@ -1,4 +1,6 @@
-//! The operations of the Authress API this crate implements, one file per resource.
+//! The operations of the Authress API this crate implements, one file per resource. Every
+//! operation is a public value (`GetConnection::new(id)`) that a client runs with
+//! [`crate::Client::execute`] / [`crate::Client::items`].
 
 pub mod connections;
 
@@ -9,36 +11,13 @@ pub use connections::{
 
 use idp_core::OperationInfo;
 
-/// Every operation this crate implements: the spec's `operationId`, method and path template.
+/// Every operation this crate implements: the spec's `operationId`, method and path template,
+/// read from the operations themselves.
 pub const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo {
-        id: "createConnection",
-        method: "POST",
-        path: "/v1/connections",
-    },
-    OperationInfo {
-        id: "deleteConnection",
-        method: "DELETE",
-        path: "/v1/connections/{connectionId}",
-    },
-    OperationInfo {
-        id: "getConnection",
-        method: "GET",
-        path: "/v1/connections/{connectionId}",
-    },
-    OperationInfo {
-        id: "getConnectionCredentials",
-        method: "GET",
-        path: "/v1/connections/{connectionId}/users/{userId}/credentials",
-    },
-    OperationInfo {
-        id: "getConnections",
-        method: "GET",
-        path: "/v1/connections",
-    },
-    OperationInfo {
-        id: "updateConnection",
-        method: "PUT",
-        path: "/v1/connections/{connectionId}",
-    },
+    OperationInfo::of::<CreateConnection>(),
+    OperationInfo::of::<DeleteConnection>(),
+    OperationInfo::of::<GetConnection>(),
+    OperationInfo::of::<GetConnectionCredentials>(),
+    OperationInfo::of::<GetConnections>(),
+    OperationInfo::of::<UpdateConnection>(),
 ];

@@ -4,8 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idp_authress::auth::{AccessKey, AccessKeyTokens};
-use idp_authress::{Client, ErrorKind, RetryPolicy};
-use idp_core::BaseUrl;
+use idp_authress::{BaseUrl, Client, ErrorKind, RetryPolicy};
 use idp_test_support::{ManualClock, MockTransport};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
@@ -38,19 +37,32 @@ fn verify(
     Ok((data.header, data.claims))
 }
 
-fn client(
+fn builder(
     key: &TestKey,
     base: &str,
     mock: &MockTransport,
     clock: &ManualClock,
-) -> Result<Client, idp_authress::Error> {
+) -> idp_authress::ClientBuilder {
     Client::builder()
         .base_url(base)
         .access_key(key.access_key.as_str())
         .transport(Arc::new(mock.clone()))
         .clock(Arc::new(clock.clone()))
         .retry_policy(RetryPolicy::none())
-        .build()
+}
+
+fn client(
+    key: &TestKey,
+    base: &str,
+    mock: &MockTransport,
+    clock: &ManualClock,
+) -> Result<Client, idp_authress::Error> {
+    builder(key, base, mock, clock).build()
+}
+
+/// The bearer tokens of every request sent so far.
+fn tokens(mock: &MockTransport) -> Result<Vec<String>, &'static str> {
+    mock.requests().iter().map(bearer).collect()
 }
 
 #[tokio::test]
@@ -137,11 +149,7 @@ async fn token_is_reused_across_calls_and_signed_again_near_expiry() -> TestResu
     clock.set(UNIX_EPOCH + Duration::from_secs(START + 3 * 86_400));
     client.connections().delete("e").send().await?;
 
-    let tokens: Vec<String> = mock
-        .requests()
-        .iter()
-        .map(bearer)
-        .collect::<Result<_, _>>()?;
+    let tokens = tokens(&mock)?;
     assert_eq!(tokens[0], tokens[1]);
     assert_eq!(tokens[0], tokens[2]);
     assert_ne!(tokens[2], tokens[3]);
@@ -153,6 +161,63 @@ async fn token_is_reused_across_calls_and_signed_again_near_expiry() -> TestResu
     assert_eq!(second["iat"], START + 23 * 3600 + 1);
     assert_eq!(third["iat"], START + 3 * 86_400);
     assert_eq!(third["exp"], START + 4 * 86_400);
+    Ok(())
+}
+
+#[tokio::test]
+async fn token_refresh_before_moves_the_re_signing_point() -> TestResult {
+    let key = test_key("sc_abc", "kid1", "acc-9")?;
+    let mock = MockTransport::new();
+    let clock = ManualClock::new(UNIX_EPOCH + Duration::from_secs(START));
+    let client = builder(&key, "https://acc-9.api.authress.io", &mock, &clock)
+        .token_refresh_before(Duration::from_secs(3 * 3600))
+        .build()?;
+    for _ in 0..3 {
+        mock.push(204, &[], "");
+    }
+    client.connections().delete("a").send().await?;
+    // 20 h 59 min after signing: more than three hours left, still reused.
+    clock.set(UNIX_EPOCH + Duration::from_secs(START + 21 * 3600 - 60));
+    client.connections().delete("b").send().await?;
+    // 21 h 1 s: less than three hours left (the default margin of one hour would still reuse it).
+    clock.set(UNIX_EPOCH + Duration::from_secs(START + 21 * 3600 + 1));
+    client.connections().delete("c").send().await?;
+    let tokens = tokens(&mock)?;
+    assert_eq!(tokens[0], tokens[1]);
+    assert_ne!(tokens[1], tokens[2]);
+    assert_eq!(verify(&tokens[2], &key)?.1["iat"], START + 21 * 3600 + 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn custom_credentials_replace_the_built_in_modes() -> TestResult {
+    let key = test_key("sc_abc", "kid1", "acc-9")?;
+    let mock = MockTransport::new();
+    let custom = idp_authress::StaticToken::bearer(&"custom-token".into())?;
+    let client = Client::builder()
+        .base_url("https://login.example.com")
+        .access_key(key.access_key.as_str())
+        .credentials(Arc::new(custom))
+        .user_token("ignored-user-token")
+        .transport(Arc::new(mock.clone()))
+        .build()?;
+    mock.push(204, &[], "");
+    client.connections().delete("a").send().await?;
+    let req = mock.last_request().ok_or("no request")?;
+    assert_eq!(req.header("authorization"), Some("Bearer custom-token"));
+
+    // Custom credentials name no account: the base URL is required.
+    let err = Client::builder()
+        .credentials(Arc::new(idp_authress::StaticToken::bearer(
+            &"custom-token".into(),
+        )?))
+        .build()
+        .err();
+    assert!(
+        err.map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("base URL is required")
+    );
     Ok(())
 }
 

@@ -3,19 +3,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use idp_authress::ErrorKind;
-use idp_authress::config::from_lookup;
+use idp_authress::{ClientBuilder, EnvVars, ErrorKind};
 use idp_test_support::MockTransport;
 use serde_json::json;
 
 use crate::common::{TestResult, test_key};
 
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+fn from_lookup(vars: &[(&str, &str)]) -> idp_authress::Result<ClientBuilder> {
     let map: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    move |name| map.get(name).cloned()
+    ClientBuilder::from_env_vars(EnvVars::from_fn(move |name| map.get(name).cloned()))
 }
 
 async fn host_of(
@@ -36,7 +35,7 @@ async fn host_of(
 #[tokio::test]
 async fn authress_key_alone_derives_the_account_host() -> TestResult {
     let key = test_key("sc_a", "k", "acc-env")?;
-    let builder = from_lookup(lookup(&[("AUTHRESS_KEY", &key.access_key)]))?;
+    let builder = from_lookup(&[("AUTHRESS_KEY", &key.access_key)])?;
     assert_eq!(host_of(builder).await?, "acc-env.api.authress.io");
     Ok(())
 }
@@ -44,24 +43,24 @@ async fn authress_key_alone_derives_the_account_host() -> TestResult {
 #[tokio::test]
 async fn api_url_wins_over_custom_domain_and_fallback_key_name_is_read() -> TestResult {
     let key = test_key("sc_a", "k", "acc-env")?;
-    let builder = from_lookup(lookup(&[
+    let builder = from_lookup(&[
         ("AUTHRESS_SERVICE_CLIENT_ACCESS_KEY", &key.access_key),
         ("AUTHRESS_API_URL", "login.example.com"),
         ("AUTHRESS_CUSTOM_DOMAIN", "other.example.com"),
-    ]))?;
+    ])?;
     assert_eq!(host_of(builder).await?, "login.example.com");
-    let builder = from_lookup(lookup(&[
+    let builder = from_lookup(&[
         ("AUTHRESS_KEY", &key.access_key),
         ("AUTHRESS_API_URL", ""),
         ("AUTHRESS_CUSTOM_DOMAIN", "https://auth.example.com/"),
-    ]))?;
+    ])?;
     assert_eq!(host_of(builder).await?, "auth.example.com");
     Ok(())
 }
 
 #[test]
 fn missing_key_names_the_variables() {
-    let err = from_lookup(lookup(&[("AUTHRESS_API_URL", "login.example.com")])).err();
+    let err = from_lookup(&[("AUTHRESS_API_URL", "login.example.com")]).err();
     assert_eq!(
         err.as_ref().map(|e| e.kind()),
         Some(ErrorKind::InvalidInput)

@@ -1,8 +1,8 @@
 //! Model behaviour: forward compatibility, explicit nulls, redaction.
 
 use idp_authress::models::{
-    Connection, ConnectionData, ConnectionType, DataLocation, LinkingType, Nullable,
-    UserConnectionCredentials,
+    Connection, ConnectionData, ConnectionLinkingConfiguration, ConnectionType, DataLocation,
+    LinkingType, Nullable, UserConnectionCredentials,
 };
 use serde_json::json;
 
@@ -87,17 +87,18 @@ fn unknown_connection_type_round_trips() -> TestResult {
 
 #[test]
 fn explicit_null_is_serialized_as_null_and_absent_is_omitted() -> TestResult {
-    let mut connection = Connection::new(ConnectionType::Oauth2);
-    connection.client_secret = Nullable::Null;
-    connection.token_url = "https://t.example/token".into();
-    let mut data = ConnectionData::default();
-    data.name = Nullable::Null;
-    data.trust_identity_user_id = true.into();
-    connection.data = data.into();
-    let mut linking = idp_authress::models::ConnectionLinkingConfiguration::default();
-    linking.linking_type = Nullable::Value(LinkingType::Automatic);
-    connection.linking_configuration = linking.into();
-    connection.conditions = Nullable::Null;
+    let connection = Connection::new(ConnectionType::Oauth2)
+        .client_secret(Nullable::Null)
+        .token_url("https://t.example/token")
+        .data(
+            ConnectionData::default()
+                .name(Nullable::Null)
+                .trust_identity_user_id(true),
+        )
+        .linking_configuration(
+            ConnectionLinkingConfiguration::default().linking_type(LinkingType::Automatic),
+        )
+        .conditions(Nullable::Null);
     assert_eq!(
         serde_json::to_value(&connection)?,
         json!({
@@ -117,9 +118,9 @@ fn explicit_null_is_serialized_as_null_and_absent_is_omitted() -> TestResult {
 
 #[test]
 fn debug_redacts_client_secret_and_access_token() -> TestResult {
-    let mut connection = Connection::new(ConnectionType::Oauth2);
-    connection.client_secret = "very-secret-value".into();
-    connection.client_id = "visible-client".into();
+    let connection = Connection::new(ConnectionType::Oauth2)
+        .client_secret("very-secret-value")
+        .client_id("visible-client");
     let text = format!("{connection:?}");
     assert!(!text.contains("very-secret-value"), "{text}");
     assert!(

@@ -68,13 +68,7 @@ async fn three_pages_by_cursor_stream_every_connection_once() -> TestResult {
     let mut stream = client.connections().list().limit(2).items();
     let mut ids = Vec::new();
     while let Some(connection) = stream.try_next().await? {
-        ids.push(
-            connection
-                .connection_id
-                .value()
-                .cloned()
-                .unwrap_or_default(),
-        );
+        ids.push(connection.id().unwrap_or_default().to_owned());
     }
     assert_eq!(ids, ["c1", "c2", "c3", "c4", "c5"]);
     first.assert_calls_async(1).await;
@@ -203,9 +197,34 @@ async fn create_answers_201_with_links_json() -> TestResult {
         .send_with_meta()
         .await?;
     assert_eq!(created.meta.status.as_u16(), 201);
-    assert_eq!(
-        created.value.connection_id.value().map(String::as_str),
-        Some("con_new")
+    assert_eq!(created.value.id(), Some("con_new"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_429_waits_for_retry_after_and_a_post_is_retried_since_nothing_was_processed()
+-> TestResult {
+    let mock = idp_test_support::MockTransport::new();
+    mock.push(
+        429,
+        &[("retry-after", "7")],
+        r#"{"title":"Too Many Requests"}"#,
     );
+    mock.push_json(201, &json!({"type": "OAUTH2", "connectionId": "con_1"}));
+    let sleeper = RecordingSleeper::new();
+    let created = Client::builder()
+        .base_url("https://acc-1.api.authress.io")
+        .user_token("user-token")
+        .transport(Arc::new(mock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .retry_policy(RetryPolicy::new().max_retries(2))
+        .build()?
+        .connections()
+        .create(idp_authress::models::Connection::default())
+        .send()
+        .await?;
+    assert_eq!(created.id(), Some("con_1"));
+    assert_eq!(mock.request_count(), 2);
+    assert_eq!(sleeper.waits(), [std::time::Duration::from_secs(7)]);
     Ok(())
 }
