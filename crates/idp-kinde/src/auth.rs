@@ -3,7 +3,7 @@
 //! [`KindeM2M`] posts `grant_type=client_credentials`, `client_id`, `client_secret` and `audience`
 //! (form-encoded, the secret in the body as every Kinde SDK does) to
 //! `https://<subdomain>.kinde.com/oauth2/token`, with a `Kinde-SDK` header. The client wraps it in
-//! an [`idp_core::CachedToken`]: one token cached in memory, refreshed 60 s before it expires, one
+//! an [`CachedToken`](crate::CachedToken): one token cached in memory, refreshed 60 s before it expires, one
 //! token request in flight however many calls need it, and one refresh and retry after a 401.
 //! Kinde bills M2M tokens per issued token, so the cache matters.
 //!
@@ -32,6 +32,11 @@ pub fn kinde_sdk_header() -> String {
 /// The lifetime assumed when the token response has no `expires_in` and the token no `exp`.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
+/// How long before expiry an M2M token is refreshed unless
+/// [`ClientBuilder::token_refresh_before`](crate::ClientBuilder::token_refresh_before) says
+/// otherwise: 60 s, as Kinde's own SDKs do (at most half the token's lifetime).
+pub const DEFAULT_TOKEN_REFRESH_BEFORE: Duration = Duration::from_secs(60);
+
 /// The client-credentials grant against Kinde's token endpoint. Use it through
 /// [`ClientBuilder::client_credentials`](crate::ClientBuilder::client_credentials), which caches
 /// its tokens.
@@ -58,7 +63,7 @@ impl KindeM2M {
     /// A grant posting to `token_url` for `audience`.
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for an empty client id or secret, or a client id with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for an empty client id or secret, or a client id with
     /// control characters.
     pub fn new(
         token_url: impl Into<String>,

@@ -5,13 +5,20 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use idp_core::http::{HeaderMap, StatusCode};
+use idp_core::ratelimit::header_u64;
+use idp_core::retry::retry_after;
 use idp_core::{
-    CachedToken, Credentials, Error, ErrorBody, RateLimit, Result, SecretString, StaticToken,
+    CachedToken, Credentials, Error, ErrorBody, RateLimit, Reset, Result, RetryHint, SecretString,
+    StaticToken,
 };
 
-use crate::auth::KindeM2M;
+use crate::auth::{DEFAULT_TOKEN_REFRESH_BEFORE, KindeM2M};
 use crate::config;
 use crate::ops::Connections;
+
+/// Kinde's rate-limit headers (the IETF draft family): `[limit, remaining, reset]`, the reset in
+/// seconds from now.
+const RATE_LIMIT_HEADERS: [&str; 3] = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];
 
 /// The Kinde provider marker: ties operations, errors and rate limits to Kinde's conventions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,22 +39,40 @@ impl idp_core::Provider for Kinde {
 
     /// Kinde's `RateLimit-*` headers (`RateLimit-Reset` in seconds from now).
     fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
-        RateLimit::from_ietf_headers(headers, now)
+        RateLimit::from_headers(headers, RATE_LIMIT_HEADERS, Reset::DeltaSeconds, now)
+    }
+
+    /// A 429's wait: `Retry-After` when the server sends it (Kinde does not document it, but a
+    /// proxy in front may), else `RateLimit-Reset` — the seconds until the window resets, the
+    /// header Kinde's rate-limit docs name (the smallest value when repeated).
+    fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<RetryHint> {
+        if let Some(wait) = retry_after(headers, now) {
+            return Some(RetryHint::RetryAfter(wait));
+        }
+        header_u64(headers, RATE_LIMIT_HEADERS[2])
+            .map(|secs| RetryHint::WindowResets(Duration::from_secs(secs)))
     }
 }
 
-idp_core::define_request!(Kinde);
+idp_core::define_request!(Kinde, Client);
 
 /// A Kinde Management API client. Cheap to clone; share one per process (the M2M token cache is
 /// inside, and Kinde bills per issued token).
 ///
+/// Run any operation built as a value with [`Client::execute`] (lists: [`Client::items`],
+/// [`Client::pages`], [`Client::pager`]), or through the resource handle
+/// ([`Client::connections`]), which builds the same values.
+///
 /// ```no_run
 /// # async fn run() -> idp_kinde::Result<()> {
+/// use idp_kinde::ops::GetConnection;
 /// let kinde = idp_kinde::Client::builder()
 ///     .domain("acme.kinde.com")
 ///     .client_credentials("m2m-client-id", "m2m-client-secret")
 ///     .build()?;
 /// let connection = kinde.connections().get("conn_0123456789abcdef").send().await?;
+/// let same = kinde.execute(GetConnection::new("conn_0123456789abcdef")).await?;
+/// assert_eq!(connection.id(), same.id());
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
@@ -59,21 +84,6 @@ impl Client {
     /// A builder: set [`ClientBuilder::domain`] and credentials, then [`ClientBuilder::build`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
-    }
-
-    /// A client configured from the environment: `KINDE_DOMAIN`, `KINDE_MANAGEMENT_CLIENT_ID`,
-    /// `KINDE_MANAGEMENT_CLIENT_SECRET` and optionally `KINDE_AUDIENCE` (the variables of Kinde's
-    /// own management SDKs). See [`ClientBuilder::from_env`] to adjust it before building.
-    ///
-    /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] naming a missing or invalid variable.
-    pub fn from_env() -> Result<Client> {
-        ClientBuilder::from_env()?.build()
-    }
-
-    /// The core client (base URL, retry policy, raw execution of operations).
-    pub fn core(&self) -> &idp_core::Client<Kinde> {
-        &self.inner
     }
 
     /// The connections: create, delete, get, list, replace, update.
@@ -103,7 +113,8 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// Builds a [`Client`]: the Kinde domain, credentials (M2M client credentials or a bearer token),
+/// Builds a [`Client`]: the Kinde domain, credentials (M2M client credentials, a bearer token, or
+/// your own [`Credentials`](crate::Credentials)),
 /// and the shared settings (transport, retries, timeouts…).
 #[derive(Debug)]
 pub struct ClientBuilder {
@@ -112,7 +123,6 @@ pub struct ClientBuilder {
     auth: Option<Auth>,
     audience: Option<String>,
     token_url: Option<String>,
-    refresh_before: Option<Duration>,
 }
 
 impl Default for ClientBuilder {
@@ -130,16 +140,7 @@ impl ClientBuilder {
             auth: None,
             audience: None,
             token_url: None,
-            refresh_before: None,
         }
-    }
-
-    /// A builder preset from the environment (see [`Client::from_env`]); later calls override it.
-    ///
-    /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] naming a missing variable.
-    pub fn from_env() -> Result<ClientBuilder> {
-        config::from_lookup(|name| std::env::var(name).ok())
     }
 
     idp_core::forward_builder_settings!(core);
@@ -156,17 +157,18 @@ impl ClientBuilder {
     }
 
     /// Authenticate with an M2M application's client id and secret (client-credentials grant).
-    /// Tokens are cached, refreshed 60 s before they expire, fetched once however many calls
-    /// need one, and refreshed once after a 401.
+    /// Tokens are cached, refreshed 60 s before they expire (see
+    /// [`ClientBuilder::token_refresh_before`]), fetched once however many calls need one, and
+    /// refreshed once after a 401.
     #[must_use]
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<SecretString>,
     ) -> Self {
         self.auth = Some(Auth::ClientCredentials {
             client_id: client_id.into(),
-            client_secret: SecretString::from(client_secret.into()),
+            client_secret: client_secret.into(),
         });
         self
     }
@@ -174,8 +176,8 @@ impl ClientBuilder {
     /// Authenticate with an access token you obtained yourself (sent as `Authorization: Bearer`).
     /// It is never refreshed.
     #[must_use]
-    pub fn access_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Some(Auth::AccessToken(SecretString::from(token.into())));
+    pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.auth = Some(Auth::AccessToken(token.into()));
         self
     }
 
@@ -193,19 +195,18 @@ impl ClientBuilder {
         self
     }
 
-    /// How long before expiry an M2M token is refreshed (default 60 s, at most half its lifetime).
-    #[must_use]
-    pub fn token_refresh_before(mut self, margin: Duration) -> Self {
-        self.refresh_before = Some(margin);
-        self
-    }
-
     /// Builds the client.
     ///
+    /// Credentials set with [`ClientBuilder::credentials`] win over
+    /// [`ClientBuilder::client_credentials`] and [`ClientBuilder::access_token`]. M2M tokens are
+    /// refreshed [`ClientBuilder::token_refresh_before`] ahead of expiry (default 60 s, at most
+    /// half their lifetime).
+    ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for a missing or invalid domain, missing credentials,
-    /// or an empty client id, secret or token; [`idp_core::ErrorKind::Transport`] when the default
-    /// transport cannot be built.
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a missing or invalid
+    /// domain, missing credentials, or an empty client id, secret or token;
+    /// [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the default transport cannot be
+    /// built.
     pub fn build(self) -> Result<Client> {
         let raw = self.domain.ok_or_else(|| {
             Error::invalid_input(
@@ -213,6 +214,12 @@ impl ClientBuilder {
             )
         })?;
         let base = config::normalize_domain(&raw)?;
+        let core = self.core.base_url(base.clone());
+        if core.has_credentials() {
+            return Ok(Client {
+                inner: core.build()?,
+            });
+        }
         let credentials: Arc<dyn Credentials> = match self.auth {
             Some(Auth::ClientCredentials {
                 client_id,
@@ -223,20 +230,179 @@ impl ClientBuilder {
                     .unwrap_or_else(|| format!("{base}/oauth2/token"));
                 let audience = self.audience.unwrap_or_else(|| format!("{base}/api"));
                 let source = KindeM2M::new(token_url, client_id, client_secret, audience)?;
-                let mut cached = CachedToken::new(source);
-                if let Some(margin) = self.refresh_before {
-                    cached = cached.refresh_before(margin);
-                }
-                Arc::new(cached)
+                let margin = core
+                    .token_refresh_setting()
+                    .unwrap_or(DEFAULT_TOKEN_REFRESH_BEFORE);
+                Arc::new(CachedToken::new(source).refresh_before(margin))
             }
             Some(Auth::AccessToken(token)) => Arc::new(StaticToken::bearer(&token)?),
             None => {
                 return Err(Error::invalid_input(
-                    "kinde: credentials are required (`.client_credentials(id, secret)` or `.access_token(token)`)",
+                    "kinde: credentials are required (`.client_credentials(id, secret)`, `.access_token(token)` or `.credentials(..)`)",
                 ));
             }
         };
-        let inner = self.core.base_url(base).credentials(credentials).build()?;
+        let inner = core.credentials(credentials).build()?;
         Ok(Client { inner })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idp_core::Provider;
+    use idp_core::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(*name, HeaderValue::from_static(value));
+        }
+        h
+    }
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn ratelimit_reset_is_delta_seconds_until_the_window_resets() {
+        let h = headers(&[("ratelimit-reset", "3")]);
+        assert_eq!(
+            Kinde::retry_hint(&h, at(123)),
+            Some(RetryHint::WindowResets(Duration::from_secs(3)))
+        );
+        // Repeated or listed: the smallest value is the binding window.
+        let h = headers(&[("ratelimit-reset", "30"), ("ratelimit-reset", "4, 9")]);
+        assert_eq!(
+            Kinde::retry_hint(&h, at(0)),
+            Some(RetryHint::WindowResets(Duration::from_secs(4)))
+        );
+    }
+
+    #[test]
+    fn retry_after_wins_over_ratelimit_reset() {
+        let h = headers(&[("retry-after", "5"), ("ratelimit-reset", "30")]);
+        assert_eq!(
+            Kinde::retry_hint(&h, at(0)),
+            Some(RetryHint::RetryAfter(Duration::from_secs(5)))
+        );
+        // An HTTP-date Retry-After is measured against the response Date.
+        let h = headers(&[
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("retry-after", "Tue, 14 Nov 2023 22:13:29 GMT"),
+            ("ratelimit-reset", "30"),
+        ]);
+        assert_eq!(
+            Kinde::retry_hint(&h, at(0)),
+            Some(RetryHint::RetryAfter(Duration::from_secs(9)))
+        );
+    }
+
+    #[test]
+    fn huge_values_are_long_waits_not_panics() {
+        let max = "18446744073709551615"; // u64::MAX
+        for name in ["retry-after", "ratelimit-reset"] {
+            let mut h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT")]);
+            h.append(name, HeaderValue::from_static(max));
+            let hint = Kinde::retry_hint(&h, at(1_700_000_000));
+            assert!(
+                hint.is_some_and(|d| d.wait() > Duration::from_secs(60)),
+                "{name}: {hint:?}"
+            );
+        }
+        // A reset past what `SystemTime` holds is dropped from the rate-limit state, not a panic.
+        let h = headers(&[("ratelimit-limit", "100"), ("ratelimit-reset", max)]);
+        let rl = Kinde::rate_limit(&h, at(1_700_000_000));
+        assert_eq!(rl.map(|r| (r.limit, r.reset)), Some((Some(100), None)));
+    }
+
+    #[test]
+    fn garbage_is_ignored() {
+        let h = headers(&[("retry-after", "soon"), ("ratelimit-reset", "x")]);
+        assert_eq!(Kinde::retry_hint(&h, at(0)), None);
+        assert_eq!(Kinde::rate_limit(&h, at(0)), None);
+        // An unreadable Retry-After does not hide a readable reset.
+        let h = headers(&[("retry-after", "soon"), ("ratelimit-reset", "7")]);
+        assert_eq!(
+            Kinde::retry_hint(&h, at(0)),
+            Some(RetryHint::WindowResets(Duration::from_secs(7)))
+        );
+        assert_eq!(Kinde::retry_hint(&HeaderMap::new(), at(0)), None);
+    }
+
+    #[test]
+    fn rate_limit_reads_the_ratelimit_family_with_a_delta_reset() {
+        let h = headers(&[
+            ("ratelimit-limit", "100"),
+            ("ratelimit-remaining", "0"),
+            ("ratelimit-reset", "30"),
+            // Okta's family means nothing here.
+            ("x-rate-limit-limit", "5"),
+        ]);
+        let rl = Kinde::rate_limit(&h, at(1_000)).unwrap_or_default();
+        assert_eq!(
+            (rl.limit, rl.remaining, rl.reset),
+            (Some(100), Some(0), Some(at(1_030)))
+        );
+        assert_eq!(
+            Kinde::rate_limit(&headers(&[("x-rate-limit-reset", "9")]), at(0)),
+            None
+        );
+    }
+
+    #[test]
+    fn secrets_are_taken_as_secret_strings_and_never_shown() -> Result<()> {
+        let m2m = Client::builder()
+            .domain("acme")
+            .client_credentials("id-1", SecretString::from("S3CRET-xyz"));
+        let bearer = Client::builder()
+            .domain("acme")
+            .access_token(String::from("T0KEN-xyz"));
+        let builders = format!("{m2m:?} {bearer:?}");
+        let text = format!("{builders} {:?} {:?}", m2m.build()?, bearer.build()?);
+        assert!(text.contains("id-1"), "{text}");
+        assert!(
+            !text.contains("S3CRET") && !text.contains("T0KEN"),
+            "{text}"
+        );
+        Ok(())
+    }
+
+    #[derive(Debug)]
+    struct Custom;
+
+    #[async_trait::async_trait]
+    impl Credentials for Custom {
+        async fn authorize(
+            &self,
+            _request: &mut idp_core::HttpRequest,
+            _cx: &idp_core::AuthContext<'_>,
+        ) -> Result<idp_core::AuthStamp> {
+            Err(Error::auth("custom"))
+        }
+    }
+
+    #[test]
+    fn custom_credentials_need_no_built_in_mode_and_win_over_them() -> Result<()> {
+        let client = Client::builder()
+            .domain("acme")
+            .credentials(Arc::new(Custom))
+            .build()?;
+        assert_eq!(client.core().base_url().as_str(), "https://acme.kinde.com");
+        // With a built-in mode too, the custom credentials are kept (an empty secret would
+        // otherwise be refused).
+        let built = Client::builder()
+            .domain("acme")
+            .client_credentials("id", "")
+            .credentials(Arc::new(Custom))
+            .build();
+        assert!(built.is_ok(), "{built:?}");
+        let missing = Client::builder().domain("acme").build().err();
+        assert!(
+            missing.is_some_and(|e| e.to_string().contains("credentials are required")),
+            "no credentials at all is an error"
+        );
+        Ok(())
     }
 }

@@ -1,8 +1,8 @@
 //! Configuration from the environment and the Kinde domain rules.
 
-use idp_core::{Error, Result};
+use idp_core::{EnvVars, Error, Result};
 
-use crate::client::ClientBuilder;
+use crate::client::{Client, ClientBuilder};
 
 /// The business domain (`acme.kinde.com`, with or without `https://`).
 pub const ENV_DOMAIN: &str = "KINDE_DOMAIN";
@@ -13,35 +13,52 @@ pub const ENV_CLIENT_SECRET: &str = "KINDE_MANAGEMENT_CLIENT_SECRET";
 /// Optional: the token audience (default `https://<domain>/api`).
 pub const ENV_AUDIENCE: &str = "KINDE_AUDIENCE";
 
-/// A builder from variables read through `get` (empty values count as missing).
-pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
-    let read = |name: &str| {
-        get(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let domain = read(ENV_DOMAIN);
-    let client_id = read(ENV_CLIENT_ID);
-    let client_secret = read(ENV_CLIENT_SECRET);
-    let missing: Vec<&str> = [
-        (ENV_DOMAIN, domain.is_none()),
-        (ENV_CLIENT_ID, client_id.is_none()),
-        (ENV_CLIENT_SECRET, client_secret.is_none()),
-    ]
-    .into_iter()
-    .filter_map(|(name, absent)| absent.then_some(name))
-    .collect();
+impl Client {
+    /// A client configured from the environment: `KINDE_DOMAIN`, `KINDE_MANAGEMENT_CLIENT_ID`,
+    /// `KINDE_MANAGEMENT_CLIENT_SECRET` and optionally `KINDE_AUDIENCE` (the variables of Kinde's
+    /// own management SDKs). See [`ClientBuilder::from_env`] to adjust it before building.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming every missing variable,
+    /// or an invalid one.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder preset from the environment (see [`Client::from_env`]); later calls override it.
+    ///
+    /// ```no_run
+    /// # fn run() -> idp_kinde::Result<()> {
+    /// let kinde = idp_kinde::ClientBuilder::from_env()?
+    ///     .user_agent_suffix("billing-sync/1.4")
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming every missing variable.
+    pub fn from_env() -> Result<ClientBuilder> {
+        from_vars(EnvVars::system())
+    }
+}
+
+/// A builder from the variables `env` reads (empty values count as missing).
+fn from_vars<F: Fn(&str) -> Option<String>>(mut env: EnvVars<F>) -> Result<ClientBuilder> {
+    let domain = env.required(ENV_DOMAIN);
+    let client_id = env.required(ENV_CLIENT_ID);
+    let client_secret = env.required(ENV_CLIENT_SECRET);
+    let audience = env.optional(ENV_AUDIENCE);
+    env.finish("kinde")?;
     let (Some(domain), Some(client_id), Some(client_secret)) = (domain, client_id, client_secret)
     else {
-        return Err(Error::invalid_input(format!(
-            "kinde: missing environment variable(s): {}",
-            missing.join(", ")
-        )));
+        return Err(Error::invalid_input("kinde: missing environment variables"));
     };
     let mut builder = ClientBuilder::new()
         .domain(domain)
         .client_credentials(client_id, client_secret);
-    if let Some(audience) = read(ENV_AUDIENCE) {
+    if let Some(audience) = audience {
         builder = builder.audience(audience);
     }
     Ok(builder)
@@ -127,17 +144,17 @@ mod tests {
         }
     }
 
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    fn env(pairs: &[(&str, &str)]) -> EnvVars<impl Fn(&str) -> Option<String>> {
         let map: std::collections::HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        move |k| map.get(k).cloned()
+        EnvVars::from_fn(move |k| map.get(k).cloned())
     }
 
     #[test]
     fn from_lookup_reads_the_official_variables() -> Result<()> {
-        let builder = from_lookup(env(&[
+        let builder = from_vars(env(&[
             ("KINDE_DOMAIN", "https://acme.kinde.com"),
             ("KINDE_MANAGEMENT_CLIENT_ID", "id-1"),
             ("KINDE_MANAGEMENT_CLIENT_SECRET", "SECRET-1"),
@@ -157,7 +174,7 @@ mod tests {
 
     #[test]
     fn from_lookup_names_every_missing_variable() {
-        let err = from_lookup(env(&[
+        let err = from_vars(env(&[
             ("KINDE_DOMAIN", "acme.kinde.com"),
             ("KINDE_MANAGEMENT_CLIENT_ID", " "),
         ]))

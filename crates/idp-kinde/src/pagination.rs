@@ -9,7 +9,7 @@
 //! has no id (there is no cursor to continue from). The core pager also stops, with an error, if
 //! the server repeats a cursor.
 
-use crate::models::{ConnectionConnection, GetConnectionsResponse};
+use crate::models::{Connection, GetConnectionsResponse};
 
 /// The direction of a connections walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub(crate) fn next_cursor(direction: Direction, page: &GetConnectionsResponse) -
     if page.has_more != Some(true) {
         return None;
     }
-    let items: &[ConnectionConnection] = page.connections.as_deref().unwrap_or_default();
+    let items: &[Connection] = page.connections.as_deref().unwrap_or_default();
     let edge = match direction {
         Direction::Forward => items.last(),
         Direction::Backward => items.first(),

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use httpmock::MockServer;
-use idp_test_support::{ManualClock, RecordingSleeper};
 use idp_kinde::ErrorKind;
+use idp_test_support::{ManualClock, RecordingSleeper};
 use serde_json::json;
 
 use crate::common::{CLIENT_ID, CLIENT_SECRET, TestResult, m2m_builder, token_body};
@@ -106,7 +106,7 @@ async fn token_endpoint_is_hit_once_for_20_concurrent_calls() -> TestResult {
     }
     for task in tasks {
         let got = task.await??;
-        assert_eq!(got.connection.and_then(|c| c.id).as_deref(), Some("conn_1"));
+        assert_eq!(got.id(), Some("conn_1"));
     }
     assert_eq!(token.calls_async().await, 1);
     assert_eq!(api.calls_async().await, 20);
@@ -162,6 +162,37 @@ async fn token_near_expiry_is_refreshed_before_use() -> TestResult {
     assert_eq!(second.calls_async().await, 1);
     assert_eq!(with_second.calls_async().await, 1);
     assert_eq!(with_first.calls_async().await, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn token_refresh_before_sets_the_margin() -> TestResult {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method("POST").path("/oauth2/token");
+            then.status(200).json_body(token_body("tok-1", Some(3600)));
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method("GET").path(GET_PATH);
+            then.status(200).json_body(envelope());
+        })
+        .await;
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let client = m2m_builder(&server, &RecordingSleeper::new())
+        .clock(Arc::new(clock.clone()))
+        .token_refresh_before(Duration::from_secs(600))
+        .build()?;
+    client.connections().get("conn_1").send().await?;
+    clock.advance(Duration::from_secs(2990)); // 610 s left: still cached
+    client.connections().get("conn_1").send().await?;
+    assert_eq!(token.calls_async().await, 1);
+    clock.advance(Duration::from_secs(20)); // 590 s left: inside the 600 s margin
+    client.connections().get("conn_1").send().await?;
+    assert_eq!(token.calls_async().await, 2);
+    assert_eq!(api.calls_async().await, 3);
     Ok(())
 }
 
@@ -274,7 +305,7 @@ async fn a_401_is_answered_by_one_refresh_and_one_retry() -> TestResult {
         .await;
     let client = m2m_builder(&server, &RecordingSleeper::new()).build()?;
     let got = client.connections().get("conn_1").send().await?;
-    assert!(got.connection.is_some());
+    assert_eq!(got.id(), Some("conn_1"));
     assert_eq!(
         first.calls_async().await + second.calls_async().await,
         2,

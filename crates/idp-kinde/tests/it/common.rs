@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use idp_test_support::{MockTransport, RecordingSleeper, resolve_ref};
 use idp_kinde::{Client, ClientBuilder};
+use idp_test_support::{MockTransport, RecordingSleeper, resolve_ref};
 use serde_json::{Map, Value, json};
 
 pub(crate) const CLIENT_ID: &str = "m2m-client-7f3";

@@ -1,9 +1,9 @@
 //! Kinde's error shapes mapped to `idp_kinde::Error`.
 
 use httpmock::MockServer;
-use idp_test_support::RecordingSleeper;
 use idp_kinde::models::UpdateConnectionRequest;
 use idp_kinde::{ErrorKind, RetryPolicy};
+use idp_test_support::RecordingSleeper;
 use serde_json::json;
 
 use crate::common::{TestResult, m2m_builder, token_body};

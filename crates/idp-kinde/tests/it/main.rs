@@ -4,6 +4,7 @@
 mod auth;
 mod common;
 mod errors;
+mod operations;
 mod pagination;
 mod request_shape;
 mod retry;

@@ -1,8 +1,8 @@
 //! Cursor pagination of `get_connections` over real HTTP (httpmock) and a recording transport.
 
 use httpmock::MockServer;
-use idp_test_support::{MockTransport, RecordingSleeper};
 use idp_kinde::ErrorKind;
+use idp_test_support::{MockTransport, RecordingSleeper};
 use serde_json::json;
 
 use crate::common::{TestResult, m2m_builder, mock_client, token_body};

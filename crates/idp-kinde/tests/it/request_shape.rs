@@ -1,8 +1,8 @@
 //! Exact requests of every operation, over a recording transport (no network).
 
-use idp_test_support::{MockTransport, RecordedRequest};
 use idp_kinde::ErrorKind;
 use idp_kinde::models::*;
+use idp_test_support::{MockTransport, RecordedRequest};
 use serde_json::{Map, json};
 
 use crate::common::{TestResult, mock_client};
@@ -94,14 +94,13 @@ async fn get_connection_sends_a_bare_get() -> TestResult {
     let mock = MockTransport::new();
     mock.push_json(200, &json!({"code": "OK", "message": "Success",
         "connection": {"id": "conn_1", "name": "g", "display_name": "Google", "strategy": "oauth2:google"}}));
-    let got = mock_client(&mock)
+    let c = mock_client(&mock)
         .connections()
         .get("conn_1")
         .send()
         .await?;
-    let c = got.connection.ok_or("no connection")?;
     assert_eq!(
-        (c.id.as_deref(), c.strategy),
+        (c.id(), c.strategy.clone()),
         (Some("conn_1"), Some(Strategy::Google))
     );
     let req = mock.last_request().ok_or("no request")?;

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use httpmock::MockServer;
-use idp_test_support::RecordingSleeper;
 use idp_kinde::ErrorKind;
 use idp_kinde::models::{CreateConnectionRequest, Strategy};
+use idp_test_support::RecordingSleeper;
 use serde_json::json;
 
 use crate::common::{TestResult, m2m_builder, token_body};

@@ -2,9 +2,9 @@
 //! operation's response decoded from the spec's examples, request bodies valid against their
 //! schemas, and the models' fields and enums equal to the spec's. Skipped (loudly) without `shared/`.
 
-use idp_test_support::{MockTransport, spec_operations};
 use idp_kinde::OPERATIONS;
 use idp_kinde::models::*;
+use idp_test_support::{MockTransport, spec_operations};
 use serde_json::{Value, json};
 
 use crate::common::{TestResult, example, mock_client, property_names, schema, spec};
@@ -24,7 +24,13 @@ fn operations_table_equals_the_spec() {
     let Some(spec) = spec() else { return };
     let mut ours: Vec<(String, String, String)> = OPERATIONS
         .iter()
-        .map(|o| (o.method.to_owned(), o.path.to_owned(), o.id.to_owned()))
+        .map(|o| {
+            (
+                o.method.as_str().to_owned(),
+                o.path.to_owned(),
+                o.id.to_owned(),
+            )
+        })
         .collect();
     ours.sort();
     assert_eq!(ours, spec_operations(&spec));
@@ -37,13 +43,20 @@ async fn get_connection_decodes_the_spec_example() -> TestResult {
     let body = response_example(&spec, "/api/v1/connections/{connection_id}", "get", "200");
     let mock = MockTransport::new();
     mock.push_json(200, &body);
-    let got = mock_client(&mock)
+    mock.push_json(200, &body);
+    let client = mock_client(&mock);
+    // `get` unwraps the envelope: the connection itself.
+    let got = client.connections().get("conn_1").send().await?;
+    assert_eq!(serde_json::to_value(&got)?, body["connection"]);
+    assert!(got.id().is_some());
+    // The envelope stays available by type.
+    let envelope = client
         .connections()
         .get("conn_1")
-        .send()
+        .send_as::<GetConnectionResponse>()
         .await?;
-    assert_eq!(serde_json::to_value(&got)?, body);
-    assert!(got.connection.and_then(|c| c.id).is_some());
+    assert_eq!(serde_json::to_value(&envelope)?, body);
+    assert_eq!(envelope.id(), got.id());
     Ok(())
 }
 
@@ -218,8 +231,7 @@ async fn request_examples_with_every_options_variant_round_trip_and_validate() -
             sent, body,
             "{op} with {variant}: the spec example must go out unchanged"
         );
-        let errs =
-            idp_test_support::validate_schema(&spec, schema(&spec, request_schema), &sent);
+        let errs = idp_test_support::validate_schema(&spec, schema(&spec, request_schema), &sent);
         assert!(errs.is_empty(), "{op} with {variant}: {errs:?}");
         let errs =
             idp_test_support::validate_schema(&spec, schema(&spec, variant), &sent["options"]);
@@ -303,7 +315,7 @@ fn request_and_response_models_have_the_spec_fields() -> TestResult {
         ),
         (
             "connection",
-            serde_json::to_value(serde_json::from_value::<Connection>(example(
+            serde_json::to_value(serde_json::from_value::<GetConnectionResponse>(example(
                 &spec,
                 schema(&spec, "connection"),
                 "x",
