@@ -116,5 +116,4 @@ mod pagination;
 
 pub use client::{Authress, Client, ClientBuilder, Request};
 pub use idp_core::common::*;
-pub use idp_core::{BaseUrl, http};
 pub use ops::OPERATIONS;

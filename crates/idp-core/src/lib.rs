@@ -77,6 +77,8 @@ pub mod common {
     pub use crate::transport::{
         HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
     };
+    pub use crate::urls::BaseUrl;
+    pub use crate::http;
 }
 
 /// Re-exports of the HTTP types that appear in the public API.

@@ -133,6 +133,4 @@ mod pagination;
 
 pub use client::{Client, ClientBuilder, Kinde, Request};
 pub use idp_core::common::*;
-/// The HTTP types that appear in the public API (`Method`, `HeaderMap`, `StatusCode`, …).
-pub use idp_core::http;
 pub use ops::OPERATIONS;
