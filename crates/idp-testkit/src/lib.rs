@@ -46,6 +46,7 @@ mod faults;
 mod kinde;
 mod okta;
 mod server;
+mod wire;
 
 pub use authress::FakeAuthress;
 pub use faults::{Fault, FaultScope, Faults};

@@ -1,0 +1,330 @@
+//! A stateful fake of the Kinde Management API connections endpoints (6 operations) with its M2M
+//! token endpoint.
+//!
+//! This module holds the handle, the state, the routing and Kinde's error bodies; [`token`] is
+//! the token endpoint (and the check of the tokens it issued), [`connections`] the resource.
+
+mod connections;
+mod token;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::faults::Faults;
+use crate::server::{self, Flavor, LoggedRequest, Server, lock};
+use crate::wire::{ceil_secs, decode_segment, json_response, random_hex, set_header};
+
+const JSON: &str = "application/json; charset=utf-8";
+
+/// A fake Kinde business on `http://127.0.0.1:PORT`.
+///
+/// Its `POST /oauth2/token` issues M2M access tokens (client credentials in the form body or HTTP
+/// Basic, audience `base_url() + "/api"`, `expires_in` 86400, `token_type` `bearer`); the
+/// connections endpoints require `Authorization: Bearer <token>`. The server stops when this handle
+/// is dropped.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let kinde = idp_testkit::FakeKinde::start().await?;
+/// kinde.seed_connections(1_000);
+/// // Point the client at kinde.base_url() with kinde.client_id() / kinde.client_secret(),
+/// // then check the client cached its token:
+/// assert!(kinde.token_requests() <= 1);
+/// # Ok(()) }
+/// ```
+pub struct FakeKinde {
+    server: Server,
+    state: Arc<KindeState>,
+}
+
+impl fmt::Debug for FakeKinde {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeKinde")
+            .field("base_url", &self.server.base_url())
+            .field("client_id", &self.state.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Default)]
+struct KindeData {
+    connections: BTreeMap<String, Value>,
+    tokens: HashMap<String, u64>,
+    token_requests: usize,
+    seed_counter: u64,
+}
+
+struct KindeState {
+    base_url: String,
+    client_id: String,
+    client_secret: String,
+    signing_secret: String,
+    data: Mutex<KindeData>,
+}
+
+impl KindeState {
+    /// The audience token requests must name.
+    fn audience(&self) -> String {
+        format!("{}/api", self.base_url)
+    }
+}
+
+impl FakeKinde {
+    /// Starts the fake on `127.0.0.1` with an OS-assigned port, on the current tokio runtime,
+    /// with freshly generated M2M credentials.
+    pub async fn start() -> Result<FakeKinde, io::Error> {
+        let bound = server::bind().await?;
+        let state = Arc::new(KindeState {
+            base_url: bound.base_url.clone(),
+            client_id: random_hex(),
+            client_secret: format!("{}{}", random_hex(), random_hex()),
+            signing_secret: random_hex(),
+            data: Mutex::new(KindeData::default()),
+        });
+        let router = Router::new().fallback(handle).with_state(state.clone());
+        let server = Server::serve(bound, router, Arc::new(KindeFlavor));
+        Ok(FakeKinde { server, state })
+    }
+
+    /// The business URL, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        self.server.base_url()
+    }
+
+    /// The M2M application's client id.
+    pub fn client_id(&self) -> &str {
+        &self.state.client_id
+    }
+
+    /// The M2M application's client secret.
+    pub fn client_secret(&self) -> &str {
+        &self.state.client_secret
+    }
+
+    /// The audience token requests must name: `base_url() + "/api"`.
+    pub fn audience(&self) -> String {
+        self.state.audience()
+    }
+
+    /// How many requests reached `POST /oauth2/token` (including rejected ones).
+    pub fn token_requests(&self) -> usize {
+        lock(&self.state.data).token_requests
+    }
+
+    /// Invalidates every access token issued so far (their next use gets 401).
+    pub fn revoke_tokens(&self) {
+        lock(&self.state.data).tokens.clear();
+    }
+
+    /// Creates `n` connections (`conn_seed_…`, strategy `oauth2:google`) and returns their ids in
+    /// listing order.
+    pub fn seed_connections(&self, n: usize) -> Vec<String> {
+        let mut data = lock(&self.state.data);
+        let start = data.seed_counter;
+        data.seed_counter += n as u64;
+        (start..start + n as u64)
+            .map(|k| {
+                let (id, connection) = connections::seeded(k);
+                data.connections.insert(id.clone(), connection);
+                id
+            })
+            .collect()
+    }
+
+    /// The stored connection, including `enabled_applications` and `options` (which the API does
+    /// not return).
+    pub fn connection(&self, connection_id: &str) -> Option<Value> {
+        lock(&self.state.data)
+            .connections
+            .get(connection_id)
+            .cloned()
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.server.requests()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        self.server.clear_requests();
+    }
+
+    /// Fault injection for this server.
+    pub fn faults(&self) -> &Faults {
+        self.server.faults()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Token,
+    List,
+    Create,
+    Get,
+    Update,
+    Replace,
+    Delete,
+}
+
+impl Op {
+    fn id(self) -> &'static str {
+        match self {
+            Op::Token => "token",
+            Op::List => "GetConnections",
+            Op::Create => "CreateConnection",
+            Op::Get => "GetConnection",
+            Op::Update => "UpdateConnection",
+            Op::Replace => "ReplaceConnection",
+            Op::Delete => "deleteConnection",
+        }
+    }
+}
+
+fn resolve(method: &Method, path: &str) -> Option<(Op, String)> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let id = || segs.get(3).map(|s| decode_segment(s)).unwrap_or_default();
+    let op = match (method.as_str(), segs.as_slice()) {
+        ("POST", ["oauth2", "token"]) => Op::Token,
+        ("GET", ["api", "v1", "connections"]) => Op::List,
+        ("POST", ["api", "v1", "connections"]) => Op::Create,
+        ("GET", ["api", "v1", "connections", s]) if !s.is_empty() => Op::Get,
+        ("PATCH", ["api", "v1", "connections", s]) if !s.is_empty() => Op::Update,
+        ("PUT", ["api", "v1", "connections", s]) if !s.is_empty() => Op::Replace,
+        ("DELETE", ["api", "v1", "connections", s]) if !s.is_empty() => Op::Delete,
+        _ => return None,
+    };
+    Some((op, id()))
+}
+
+struct KindeFlavor;
+
+impl Flavor for KindeFlavor {
+    fn operation(&self, method: &Method, path: &str) -> Option<&'static str> {
+        resolve(method, path).map(|(op, _)| op.id())
+    }
+
+    fn rate_limited(&self, reset_after: Duration) -> Response {
+        let mut response = errors(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_REQUESTS",
+            "Too many requests, please try again later.",
+        );
+        set_header(
+            response.headers_mut(),
+            "ratelimit-reset",
+            &ceil_secs(reset_after).to_string(),
+        );
+        response
+    }
+
+    fn server_error(&self, status: StatusCode) -> Response {
+        let message = status.canonical_reason().unwrap_or("Error");
+        errors(status, "INTERNAL_SERVER_ERROR", message)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error bodies
+
+/// `ErrorResponse`: `{"errors":[{"code","message"}]}`.
+fn errors(status: StatusCode, code: &str, message: &str) -> Response {
+    json_response(
+        status,
+        JSON,
+        &json!({ "errors": [{ "code": code, "message": message }] }),
+    )
+}
+
+/// `NotFoundResponse`: `{"errors":{"code","message"}}` (a single object).
+fn not_found(code: &str, message: &str) -> Response {
+    json_response(
+        StatusCode::NOT_FOUND,
+        JSON,
+        &json!({ "errors": { "code": code, "message": message } }),
+    )
+}
+
+fn route_not_found() -> Response {
+    not_found("ROUTE_NOT_FOUND", "The requested API route does not exist")
+}
+
+fn bad_request(code: &str, message: &str) -> Response {
+    errors(StatusCode::BAD_REQUEST, code, message)
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = errors(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message);
+    set_header(response.headers_mut(), "www-authenticate", "Bearer");
+    response
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handler
+
+async fn handle(
+    State(state): State<Arc<KindeState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((op, id)) = resolve(&method, uri.path()) else {
+        return route_not_found();
+    };
+    if op == Op::Token {
+        return token::token(&state, &headers, &body);
+    }
+    if let Err(response) = token::authenticate(&state, &headers) {
+        return response;
+    }
+    match op {
+        Op::Token => route_not_found(),
+        Op::List => connections::list(&state, uri.query()),
+        Op::Create => connections::create(&state, &body),
+        Op::Get => connections::get(&state, &id),
+        Op::Update => connections::update(&state, &id, &body, false),
+        Op::Replace => connections::update(&state, &id, &body, true),
+        Op::Delete => connections::delete(&state, &id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_every_operation() {
+        let cases = [
+            ("POST", "/oauth2/token", "token"),
+            ("GET", "/api/v1/connections", "GetConnections"),
+            ("POST", "/api/v1/connections", "CreateConnection"),
+            ("GET", "/api/v1/connections/c", "GetConnection"),
+            ("PATCH", "/api/v1/connections/c", "UpdateConnection"),
+            ("PUT", "/api/v1/connections/c", "ReplaceConnection"),
+            ("DELETE", "/api/v1/connections/c", "deleteConnection"),
+        ];
+        for (m, p, id) in cases {
+            let method = Method::from_bytes(m.as_bytes()).unwrap();
+            assert_eq!(
+                resolve(&method, p).map(|(op, _)| op.id()),
+                Some(id),
+                "{m} {p}"
+            );
+        }
+        assert!(resolve(&Method::GET, "/api/v1/connections/").is_none());
+    }
+}

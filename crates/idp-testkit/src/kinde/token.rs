@@ -1,0 +1,141 @@
+//! `POST /oauth2/token` (M2M client credentials) and the check of the bearer tokens it issues.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use jsonwebtoken::{EncodingKey, Header};
+use serde_json::json;
+
+use super::{KindeState, unauthorized};
+use crate::server::lock;
+use crate::wire::{authorization, form_fields, now_secs, oauth_error, oauth_json};
+
+const TOKEN_LIFETIME: u64 = 86_400;
+const SCOPE: &str = "read:connections create:connections update:connections delete:connections";
+
+/// The connections endpoints require `Authorization: Bearer <token>` with an unexpired token
+/// issued by [`token`].
+pub(super) fn authenticate(state: &KindeState, headers: &HeaderMap) -> Result<(), Response> {
+    let token = match authorization(headers).split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("Bearer") => token.trim(),
+        _ => return Err(unauthorized("Missing or invalid Authorization header.")),
+    };
+    let data = lock(&state.data);
+    match data.tokens.get(token) {
+        Some(exp) if *exp > now_secs() => Ok(()),
+        Some(_) => Err(unauthorized("The access token has expired.")),
+        None => Err(unauthorized("The access token is invalid.")),
+    }
+}
+
+/// `POST /oauth2/token` (client credentials, client_secret_post or HTTP Basic).
+pub(super) fn token(state: &KindeState, headers: &HeaderMap, body: &[u8]) -> Response {
+    let mut data = lock(&state.data);
+    data.token_requests += 1;
+    if let Err(response) = check_request(state, headers, body) {
+        return response;
+    }
+    let now = now_secs();
+    let Some(access_token) = sign_access_token(state, now) else {
+        return oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "The token could not be signed.",
+        );
+    };
+    data.tokens
+        .insert(access_token.clone(), now + TOKEN_LIFETIME);
+    oauth_json(
+        StatusCode::OK,
+        &json!({
+            "access_token": access_token,
+            "expires_in": TOKEN_LIFETIME,
+            "scope": SCOPE,
+            "token_type": "bearer",
+        }),
+    )
+}
+
+/// The grant type, the client's credentials (HTTP Basic wins over the form) and the audience.
+fn check_request(state: &KindeState, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
+    let form = form_fields(body);
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let (client_id, client_secret) =
+        basic_credentials(headers).unwrap_or_else(|| (field("client_id"), field("client_secret")));
+    if field("grant_type") != "client_credentials" {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server.",
+        ));
+    }
+    if client_id != state.client_id || client_secret != state.client_secret {
+        return Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).",
+        ));
+    }
+    if field("audience") != state.audience() {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "The client is not authorized to request a token for this audience.",
+        ));
+    }
+    Ok(())
+}
+
+/// An HS256 JWT with the claims of a Kinde M2M access token.
+fn sign_access_token(state: &KindeState, now: u64) -> Option<String> {
+    let claims = json!({
+        "aud": [state.audience()],
+        "azp": state.client_id,
+        "exp": now + TOKEN_LIFETIME,
+        "iat": now,
+        "iss": state.base_url,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "gty": ["client_credentials"],
+        "scope": SCOPE,
+    });
+    let key = EncodingKey::from_secret(state.signing_secret.as_bytes());
+    jsonwebtoken::encode(&Header::default(), &claims, &key).ok()
+}
+
+/// HTTP Basic client credentials (each part form-urlencoded first, RFC 6749 section 2.3.1).
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let (scheme, value) = authorization(headers).split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("Basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(value.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("v={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((decode(id), decode(secret)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderValue, header};
+
+    #[test]
+    fn basic_credentials_are_decoded() {
+        let mut headers = HeaderMap::new();
+        let value = format!("Basic {}", STANDARD.encode("id%3A1:se%2Bcret"));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&value).unwrap(),
+        );
+        assert_eq!(
+            basic_credentials(&headers),
+            Some(("id:1".to_owned(), "se+cret".to_owned()))
+        );
+    }
+}

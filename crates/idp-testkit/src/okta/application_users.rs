@@ -1,0 +1,292 @@
+//! App users: assign, list (paged with `Link` headers), get, update and unassign.
+
+use std::ops::Bound;
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::errors::{bad_request, not_found, parse_object};
+use super::{Call, ok_json};
+use crate::server::lock;
+use crate::wire::{encode_segment, no_content, page_size, query_get, rfc3339_now, take_page};
+
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 500;
+
+/// The `k`-th seeded user (`00useed…`) and its id.
+pub(super) fn seeded(base: &str, app_id: &str, k: u64) -> (String, Value) {
+    let id = format!("00useed{k:013}");
+    let body = json!({
+        "id": id,
+        "scope": "USER",
+        "credentials": {"userName": format!("user{k}@example.com")},
+        "profile": {
+            "email": format!("user{k}@example.com"),
+            "firstName": "Seed",
+            "lastName": format!("User{k}"),
+        },
+    });
+    let user = new_app_user(base, app_id, &id, &body, None);
+    (id, user)
+}
+
+/// The stored app user for an assignment body (`old` is the assignment it replaces, if any).
+fn new_app_user(base: &str, app_id: &str, id: &str, body: &Value, old: Option<&Value>) -> Value {
+    let now = rfc3339_now();
+    let created = old
+        .and_then(|o| o.get("created"))
+        .cloned()
+        .unwrap_or_else(|| json!(now));
+    let mut credentials = Map::new();
+    if let Some(user_name) = body.pointer("/credentials/userName") {
+        credentials.insert("userName".into(), user_name.clone());
+    }
+    if body.pointer("/credentials/password").is_some() {
+        credentials.insert("password".into(), json!({}));
+    }
+    json!({
+        "id": id,
+        "externalId": null,
+        "created": created,
+        "lastUpdated": now,
+        "scope": body.get("scope").cloned().unwrap_or_else(|| json!("USER")),
+        "status": "PROVISIONED",
+        "statusChanged": created,
+        "passwordChanged": null,
+        "syncState": "DISABLED",
+        "credentials": credentials,
+        "profile": body.get("profile").cloned().unwrap_or_else(|| json!({})),
+        "_links": {
+            "app": { "href": format!("{base}/api/v1/apps/{}", encode_segment(app_id)) },
+            "user": { "href": format!("{base}/api/v1/users/{}", encode_segment(id)) },
+        },
+    })
+}
+
+/// With `?expand=user`, embeds the Okta user in `_embedded.user`.
+fn with_expand(mut user: Value, query: &[(String, String)]) -> Value {
+    if query_get(query, "expand") == Some("user") {
+        let login = user
+            .pointer("/credentials/userName")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let id = user.get("id").cloned().unwrap_or(Value::Null);
+        user["_embedded"] = json!({
+            "user": { "id": id, "status": "ACTIVE", "profile": { "login": login, "email": login } }
+        });
+    }
+    user
+}
+
+fn validate_user_fields(map: &Map<String, Value>) -> Result<(), Response> {
+    if map
+        .get("scope")
+        .is_some_and(|scope| !matches!(scope.as_str(), Some("USER" | "GROUP")))
+    {
+        return Err(bad_request("scope: The value must be USER or GROUP."));
+    }
+    if map.get("profile").is_some_and(|p| !p.is_object()) {
+        return Err(bad_request("profile: The value must be an object."));
+    }
+    if let Some(credentials) = map.get("credentials") {
+        if !credentials.is_object() {
+            return Err(bad_request("credentials: The value must be an object."));
+        }
+        if let Some(name) = credentials.get("userName") {
+            let len = name.as_str().map(|s| s.chars().count()).unwrap_or(0);
+            if !(1..=100).contains(&len) {
+                return Err(bad_request(
+                    "credentials.userName: The value must be a string of 1 to 100 characters.",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `assignUserToApplication` (assigning again replaces the assignment, keeping `created`).
+pub(super) fn assign(call: &Call<'_>) -> Response {
+    let map = match parse_object(call.body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let Some(id) = map
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    else {
+        return bad_request("id: The field cannot be left blank.");
+    };
+    if let Err(r) = validate_user_fields(&map) {
+        return r;
+    }
+    let id = id.to_owned();
+    let body = Value::Object(map);
+    let app_id = call.param(0);
+    let mut data = lock(&call.state.data);
+    let app = data.app(app_id);
+    let user = new_app_user(&call.state.base_url, app_id, &id, &body, app.users.get(&id));
+    app.users.insert(id, user.clone());
+    ok_json(&user)
+}
+
+/// `getApplicationUser`.
+pub(super) fn get(call: &Call<'_>) -> Response {
+    let data = lock(&call.state.data);
+    let user = data
+        .apps
+        .get(call.param(0))
+        .and_then(|a| a.users.get(call.param(1)));
+    match user {
+        Some(user) => ok_json(&with_expand(user.clone(), call.query)),
+        None => not_found(),
+    }
+}
+
+/// `updateApplicationUser`: replaces the profile and/or sets credentials.
+pub(super) fn update(call: &Call<'_>) -> Response {
+    let map = match parse_object(call.body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    if !map.contains_key("credentials") && !map.contains_key("profile") {
+        return bad_request("The request must contain credentials or profile.");
+    }
+    if let Err(r) = validate_user_fields(&map) {
+        return r;
+    }
+    let mut data = lock(&call.state.data);
+    let Some(user) = data
+        .apps
+        .get_mut(call.param(0))
+        .and_then(|a| a.users.get_mut(call.param(1)))
+    else {
+        return not_found();
+    };
+    apply_update(user, &map);
+    ok_json(user)
+}
+
+fn apply_update(user: &mut Value, map: &Map<String, Value>) {
+    if let Some(profile) = map.get("profile") {
+        user["profile"] = profile.clone();
+    }
+    if let Some(Value::Object(creds)) = map.get("credentials") {
+        if let Some(name) = creds.get("userName") {
+            user["credentials"]["userName"] = name.clone();
+        }
+        if creds.contains_key("password") {
+            user["credentials"]["password"] = json!({});
+            user["passwordChanged"] = json!(rfc3339_now());
+        }
+    }
+    user["lastUpdated"] = json!(rfc3339_now());
+}
+
+/// `unassignUserFromApplication`.
+pub(super) fn unassign(call: &Call<'_>) -> Response {
+    if query_get(call.query, "sendEmail").is_some_and(|v| v != "true" && v != "false") {
+        return bad_request("sendEmail: The value must be true or false.");
+    }
+    let mut data = lock(&call.state.data);
+    match data
+        .apps
+        .get_mut(call.param(0))
+        .and_then(|a| a.users.remove(call.param(1)))
+    {
+        Some(_) => no_content(),
+        None => not_found(),
+    }
+}
+
+/// `listApplicationUsers`: `limit` (1–500), `after` (an exclusive user-id cursor), `q` (a
+/// case-insensitive prefix of user name, first or last name or email) and `expand`; the page's
+/// `Link` headers carry `rel="self"` and, when more users follow, `rel="next"`.
+pub(super) fn list(call: &Call<'_>) -> Response {
+    let Some(limit) = page_size(query_get(call.query, "limit"), DEFAULT_LIMIT, MAX_LIMIT) else {
+        return bad_request("limit: The value must be an integer between 1 and 500.");
+    };
+    let after = query_get(call.query, "after");
+    let q = query_get(call.query, "q").map(str::to_lowercase);
+    let app_id = call.param(0);
+    let mut data = lock(&call.state.data);
+    let users = &data.app(app_id).users;
+    let lower = after.map_or(Bound::Unbounded, |a| Bound::Excluded(a.to_owned()));
+    let (page, more) = take_page(
+        users.range((lower, Bound::Unbounded)).map(|(_, u)| u),
+        limit,
+        |u| matches_query(u, q.as_deref()),
+        |u| with_expand(u.clone(), call.query),
+    );
+    let next_after = page
+        .last()
+        .filter(|_| more)
+        .and_then(|u| u.get("id"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut response = ok_json(&Value::Array(page));
+    let links = PageLinks {
+        path: format!(
+            "{}/api/v1/apps/{}/users",
+            call.state.base_url,
+            encode_segment(app_id)
+        ),
+        limit,
+        query: call.query,
+    };
+    links.append(response.headers_mut(), after, "self");
+    if let Some(next) = next_after {
+        links.append(response.headers_mut(), Some(&next), "next");
+    }
+    response
+}
+
+/// Whether a user matches `q` (already lower-cased); every user matches no `q`.
+fn matches_query(user: &Value, q: Option<&str>) -> bool {
+    let Some(q) = q else { return true };
+    [
+        "/credentials/userName",
+        "/profile/firstName",
+        "/profile/lastName",
+        "/profile/email",
+    ]
+    .iter()
+    .filter_map(|p| user.pointer(p).and_then(Value::as_str))
+    .any(|v| v.to_lowercase().starts_with(q))
+}
+
+/// The `Link` headers of one page of app users.
+struct PageLinks<'a> {
+    path: String,
+    limit: usize,
+    query: &'a [(String, String)],
+}
+
+impl PageLinks<'_> {
+    /// Appends `Link: <path?after=…&limit=…&q=…&expand=…>; rel="<rel>"`.
+    fn append(&self, headers: &mut HeaderMap, after: Option<&str>, rel: &str) {
+        let link = format!(
+            "<{}?{}>; rel=\"{rel}\"",
+            self.path,
+            self.query_string(after)
+        );
+        if let Ok(v) = HeaderValue::from_str(&link) {
+            headers.append(header::LINK, v);
+        }
+    }
+
+    fn query_string(&self, after: Option<&str>) -> String {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(a) = after {
+            ser.append_pair("after", a);
+        }
+        ser.append_pair("limit", &self.limit.to_string());
+        for key in ["q", "expand"] {
+            if let Some(v) = query_get(self.query, key) {
+                ser.append_pair(key, v);
+            }
+        }
+        ser.finish()
+    }
+}
