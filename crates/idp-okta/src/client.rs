@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
+use idp_core::ratelimit::header_u64;
+use idp_core::retry::{retry_after, wait_until_epoch};
 use idp_core::{
-    BaseUrl, CachedToken, Credentials, Error, ErrorBody, Operation, Provider, RateLimit, Result,
-    SecretString, StaticToken,
+    BaseUrl, CachedToken, Credentials, Error, ErrorBody, Provider, RateLimit, Reset, Result,
+    RetryHint, SecretString, StaticToken,
 };
 
 use crate::auth::{OktaOAuth, OktaOAuthConfig, TOKEN_REFRESH_BEFORE};
@@ -19,6 +21,17 @@ pub struct Okta;
 
 /// The request id header of every Okta response.
 pub const REQUEST_ID_HEADER: &str = "x-okta-request-id";
+
+/// Okta's rate-limit headers: limit, remaining, reset (epoch seconds).
+const RATE_LIMIT_HEADERS: [&str; 3] = [
+    "x-rate-limit-limit",
+    "x-rate-limit-remaining",
+    "x-rate-limit-reset",
+];
+
+/// Added to the wait until `X-Rate-Limit-Reset`, as Okta's Go and Python SDKs do: the reset is
+/// in whole seconds, so the window may still be closed at the exact second.
+const RESET_MARGIN: Duration = Duration::from_secs(1);
 
 impl Provider for Okta {
     const NAME: &'static str = "okta";
@@ -35,20 +48,22 @@ impl Provider for Okta {
             .map(str::to_owned)
     }
 
-    fn rate_limit(headers: &HeaderMap, _now: SystemTime) -> Option<RateLimit> {
-        RateLimit::from_x_rate_limit_headers(headers)
+    /// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (epoch seconds); when a header repeats,
+    /// the smallest value is the binding one.
+    fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
+        RateLimit::from_headers(headers, RATE_LIMIT_HEADERS, Reset::EpochSeconds, now)
     }
 
-    /// `Retry-After` when sent; otherwise `X-Rate-Limit-Reset − Date + 1 s`, as Okta's SDKs wait.
-    fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-        let hint = idp_core::retry::server_hint(headers, now)?;
-        let from_reset = !headers.contains_key(http::header::RETRY_AFTER)
-            && headers.contains_key("x-rate-limit-reset");
-        Some(if from_reset {
-            hint.saturating_add(Duration::from_secs(1))
-        } else {
-            hint
-        })
+    /// `Retry-After` when sent; otherwise `X-Rate-Limit-Reset − Date + 1 s`, as Okta's SDKs wait
+    /// (the reset measured against the server's `Date`, never the local clock unless `Date` is
+    /// missing; the smallest reset when the header repeats).
+    fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<RetryHint> {
+        if let Some(wait) = retry_after(headers, now) {
+            return Some(RetryHint::RetryAfter(wait));
+        }
+        let reset = header_u64(headers, RATE_LIMIT_HEADERS[2])?;
+        let wait = wait_until_epoch(reset, headers, now).saturating_add(RESET_MARGIN);
+        Some(RetryHint::WindowResets(wait))
     }
 
     fn retry_headers(headers: &mut HeaderMap, first_request_id: Option<&str>, retry_count: u32) {
@@ -59,7 +74,7 @@ impl Provider for Okta {
     }
 }
 
-idp_core::define_request!(Okta);
+idp_core::define_request!(Okta, Client);
 
 /// An Okta management API client. Cheap to clone; share one per org.
 ///
@@ -96,21 +111,6 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// A client configured from the environment variables of Okta's official SDKs
-    /// (`OKTA_CLIENT_ORGURL`, `OKTA_CLIENT_TOKEN`, `OKTA_CLIENT_AUTHORIZATIONMODE`, …); see
-    /// [`ClientBuilder::from_env`].
-    ///
-    /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for missing or invalid settings.
-    pub fn from_env() -> Result<Client> {
-        ClientBuilder::from_env()?.build()
-    }
-
-    /// The core client (base URL, retry policy, raw execution of any operation).
-    pub fn core(&self) -> &idp_core::Client<Okta> {
-        &self.inner
-    }
-
     /// The default provisioning connection of apps.
     pub fn application_connections(&self) -> ApplicationConnections<'_> {
         ApplicationConnections { client: self }
@@ -124,10 +124,6 @@ impl Client {
     /// Keys for inline hooks.
     pub fn hook_keys(&self) -> HookKeys<'_> {
         HookKeys { client: self }
-    }
-
-    pub(crate) fn request<O: Operation<Provider = Okta>>(&self, op: O) -> Request<O> {
-        Request::new(self.inner.clone(), op)
     }
 }
 
@@ -158,14 +154,28 @@ impl fmt::Debug for AuthMode {
     }
 }
 
-/// Builds a [`Client`].
+/// Builds a [`Client`]: the org URL, one way to authenticate, and the settings every idp
+/// builder shares (transport, retry policy, timeouts, user agent, token refresh, sleeper, clock).
+///
+/// ```
+/// # fn run() -> idp_okta::Result<()> {
+/// use std::time::Duration;
+/// use idp_okta::{ClientBuilder, RetryPolicy};
+///
+/// let okta = ClientBuilder::new()
+///     .org_url("https://acme.okta.com")
+///     .private_key_jwt("0oaServiceApp", "-----BEGIN PRIVATE KEY-----…", ["okta.apps.read"])
+///     .token_refresh_before(Duration::from_secs(120))
+///     .retry_policy(RetryPolicy::default().max_retries(2))
+///     .timeout(Some(Duration::from_secs(10)));
+/// # let _ = okta; Ok(()) }
+/// ```
 pub struct ClientBuilder {
     core: idp_core::ClientBuilder<Okta>,
     org_url: Option<String>,
     auth: Option<AuthMode>,
     key_id: Option<String>,
     dpop: bool,
-    credentials: Option<Arc<dyn Credentials>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -195,7 +205,6 @@ impl ClientBuilder {
             auth: None,
             key_id: None,
             dpop: true,
-            credentials: None,
         }
     }
 
@@ -203,12 +212,14 @@ impl ClientBuilder {
 
     /// The org URL, `https://acme.okta.com` (the scheme may be left out; plain `http` only for
     /// loopback hosts).
+    #[must_use]
     pub fn org_url(mut self, url: impl Into<String>) -> Self {
         self.org_url = Some(url.into());
         self
     }
 
     /// Authenticates with an API token: `Authorization: SSWS <token>`.
+    #[must_use]
     pub fn api_token(mut self, token: impl Into<SecretString>) -> Self {
         self.auth = Some(AuthMode::ApiToken(token.into()));
         self
@@ -216,6 +227,7 @@ impl ClientBuilder {
 
     /// Authenticates with an OAuth 2.0 access token you obtained: `Authorization: Bearer <token>`.
     /// It is not refreshed.
+    #[must_use]
     pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
         self.auth = Some(AuthMode::AccessToken(token.into()));
         self
@@ -227,7 +239,10 @@ impl ClientBuilder {
     ///
     /// **DPoP is on by default** (Okta service apps now default to "Require DPoP"); turn it off with
     /// [`ClientBuilder::dpop`]`(false)` for apps that do not require it. Set the key's `kid` with
-    /// [`ClientBuilder::key_id`] when the app has several keys.
+    /// [`ClientBuilder::key_id`] when the app has several keys. Tokens are refreshed
+    /// [`TOKEN_REFRESH_BEFORE`] before they expire unless
+    /// [`ClientBuilder::token_refresh_before`] says otherwise.
+    #[must_use]
     pub fn private_key_jwt<S: Into<String>>(
         mut self,
         client_id: impl Into<String>,
@@ -243,77 +258,239 @@ impl ClientBuilder {
     }
 
     /// The `kid` header of client assertions (`private_key_jwt`).
+    #[must_use]
     pub fn key_id(mut self, kid: impl Into<String>) -> Self {
         self.key_id = Some(kid.into());
         self
     }
 
     /// Turns DPoP on (default) or off for `private_key_jwt`.
+    #[must_use]
     pub fn dpop(mut self, on: bool) -> Self {
         self.dpop = on;
         self
     }
 
-    /// Custom credentials (replace the three built-in modes).
-    pub fn credentials(mut self, credentials: Arc<dyn Credentials>) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Builds the client.
+    /// Builds the client. Credentials set with [`ClientBuilder::credentials`] replace the three
+    /// built-in modes.
     ///
     /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for a missing or invalid org URL, missing
-    /// credentials, an empty token or an unusable private key (never echoed).
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a missing or invalid org
+    /// URL, missing credentials, an empty token or an unusable private key (never echoed).
     pub fn build(self) -> Result<Client> {
-        let raw = self.org_url.ok_or_else(|| {
-            Error::invalid_input("okta: an org URL is required (org_url or OKTA_CLIENT_ORGURL)")
-        })?;
-        if raw.contains("{yourOktaDomain}") {
+        let org = org_url(self.org_url)?;
+        let mut core = self.core.base_url(org.as_str());
+        if !core.has_credentials() {
+            let refresh_before = core.token_refresh_setting().unwrap_or(TOKEN_REFRESH_BEFORE);
+            let credentials =
+                built_in_credentials(self.auth, &org, self.key_id, self.dpop, refresh_before)?;
+            core = core.credentials(credentials);
+        }
+        Ok(Client {
+            inner: core.build()?,
+        })
+    }
+}
+
+/// Parses and checks the org URL.
+fn org_url(raw: Option<String>) -> Result<BaseUrl> {
+    let raw = raw.ok_or_else(|| {
+        Error::invalid_input("okta: an org URL is required (org_url or OKTA_CLIENT_ORGURL)")
+    })?;
+    if raw.contains("{yourOktaDomain}") {
+        return Err(Error::invalid_input(
+            "okta: replace {yourOktaDomain} in the org URL with your Okta domain",
+        ));
+    }
+    let org = BaseUrl::parse(&raw)?;
+    if org.host().contains("-admin.") {
+        return Err(Error::invalid_input(
+            "okta: the org URL must not be the admin console URL (remove `-admin` from the host)",
+        ));
+    }
+    Ok(org)
+}
+
+/// The credentials of a built-in authentication mode.
+fn built_in_credentials(
+    auth: Option<AuthMode>,
+    org: &BaseUrl,
+    key_id: Option<String>,
+    dpop: bool,
+    refresh_before: Duration,
+) -> Result<Arc<dyn Credentials>> {
+    Ok(match auth {
+        Some(AuthMode::ApiToken(t)) => Arc::new(StaticToken::new("SSWS", &t)?),
+        Some(AuthMode::AccessToken(t)) => Arc::new(StaticToken::bearer(&t)?),
+        Some(AuthMode::PrivateKey {
+            client_id,
+            key_pem,
+            scopes,
+        }) => {
+            let source = OktaOAuth::new(OktaOAuthConfig {
+                org_url: org.clone(),
+                client_id,
+                private_key_pem: key_pem,
+                scopes,
+                key_id,
+                dpop,
+            })?;
+            Arc::new(CachedToken::new(source).refresh_before(refresh_before))
+        }
+        None => {
             return Err(Error::invalid_input(
-                "okta: replace {yourOktaDomain} in the org URL with your Okta domain",
+                "okta: no credentials; call api_token, access_token or private_key_jwt",
             ));
         }
-        let org = BaseUrl::parse(&raw)?;
-        if org.host().contains("-admin.") {
-            return Err(Error::invalid_input(
-                "okta: the org URL must not be the admin console URL (remove `-admin` from the host)",
-            ));
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(*name, HeaderValue::from_static(value));
         }
-        let credentials: Arc<dyn Credentials> = match (self.credentials, self.auth) {
-            (Some(c), _) => c,
-            (None, Some(AuthMode::ApiToken(t))) => Arc::new(StaticToken::new("SSWS", &t)?),
-            (None, Some(AuthMode::AccessToken(t))) => Arc::new(StaticToken::bearer(&t)?),
-            (
-                None,
-                Some(AuthMode::PrivateKey {
-                    client_id,
-                    key_pem,
-                    scopes,
-                }),
-            ) => {
-                let config = OktaOAuthConfig {
-                    org_url: org.clone(),
-                    client_id,
-                    private_key_pem: key_pem,
-                    scopes,
-                    key_id: self.key_id,
-                    dpop: self.dpop,
-                };
-                let source = OktaOAuth::new(config)?;
-                Arc::new(CachedToken::new(source).refresh_before(TOKEN_REFRESH_BEFORE))
-            }
-            (None, None) => {
-                return Err(Error::invalid_input(
-                    "okta: no credentials; call api_token, access_token or private_key_jwt",
-                ));
-            }
-        };
-        let inner = self
-            .core
-            .base_url(org.as_str())
-            .credentials(credentials)
-            .build()?;
-        Ok(Client { inner })
+        h
+    }
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    /// `Date: Tue, 14 Nov 2023 22:13:20 GMT` is 1 700 000 000 s after the epoch.
+    const DATE: (&str, &str) = ("date", "Tue, 14 Nov 2023 22:13:20 GMT");
+
+    fn window(secs: u64) -> Option<RetryHint> {
+        Some(RetryHint::WindowResets(Duration::from_secs(secs)))
+    }
+
+    #[test]
+    fn reset_is_measured_against_the_date_header_not_the_local_clock() {
+        let h = headers(&[DATE, ("x-rate-limit-reset", "1700000009")]);
+        // 9 s to the reset by the server's clock, + 1 s, whatever the local clock says.
+        assert_eq!(Okta::retry_hint(&h, at(1_700_003_600)), window(10));
+        assert_eq!(Okta::retry_hint(&h, at(0)), window(10));
+    }
+
+    #[test]
+    fn without_date_the_local_clock_is_used() {
+        let h = headers(&[("x-rate-limit-reset", "1700000004")]);
+        assert_eq!(Okta::retry_hint(&h, at(1_700_000_000)), window(5));
+    }
+
+    #[test]
+    fn a_duplicated_reset_takes_the_smallest() {
+        let h = headers(&[
+            DATE,
+            ("x-rate-limit-reset", "1700000030"),
+            ("x-rate-limit-reset", "1700000004"),
+        ]);
+        assert_eq!(Okta::retry_hint(&h, at(0)), window(5));
+        let joined = headers(&[DATE, ("x-rate-limit-reset", "1700000030, 1700000002")]);
+        assert_eq!(Okta::retry_hint(&joined, at(0)), window(3));
+    }
+
+    #[test]
+    fn retry_after_wins_over_the_reset_and_gets_no_margin() {
+        let h = headers(&[
+            DATE,
+            ("retry-after", "4"),
+            ("x-rate-limit-reset", "1700000030"),
+        ]);
+        assert_eq!(
+            Okta::retry_hint(&h, at(0)),
+            Some(RetryHint::RetryAfter(Duration::from_secs(4)))
+        );
+        let dated = headers(&[
+            DATE,
+            ("retry-after", "Tue, 14 Nov 2023 22:13:27 GMT"),
+            ("x-rate-limit-reset", "1700000030"),
+        ]);
+        assert_eq!(
+            Okta::retry_hint(&dated, at(0)),
+            Some(RetryHint::RetryAfter(Duration::from_secs(7)))
+        );
+    }
+
+    #[test]
+    fn a_past_reset_waits_only_the_margin() {
+        let h = headers(&[DATE, ("x-rate-limit-reset", "1600000000")]);
+        assert_eq!(Okta::retry_hint(&h, at(0)), window(1));
+        assert_eq!(
+            Okta::retry_hint(&h, at(0)).map(RetryHint::wait),
+            Some(RESET_MARGIN)
+        );
+    }
+
+    #[test]
+    fn the_margin_is_one_second_on_top_of_the_reset() {
+        assert_eq!(RESET_MARGIN, Duration::from_secs(1));
+        let exact = headers(&[DATE, ("x-rate-limit-reset", "1700000000")]);
+        assert_eq!(Okta::retry_hint(&exact, at(0)), window(1));
+        let later = headers(&[DATE, ("x-rate-limit-reset", "1700000060")]);
+        assert_eq!(Okta::retry_hint(&later, at(0)), window(61));
+    }
+
+    #[test]
+    fn huge_values_are_long_waits_not_panics() {
+        let max = "18446744073709551615";
+        for name in ["x-rate-limit-reset", "retry-after"] {
+            let mut h = headers(&[DATE]);
+            h.append(name, HeaderValue::from_static(max));
+            let hint = Okta::retry_hint(&h, at(1_700_000_000));
+            assert!(
+                hint.is_some_and(|d| d.wait() > Duration::from_secs(60)),
+                "{name}: {hint:?}"
+            );
+            let rl = Okta::rate_limit(&h, at(1_700_000_000));
+            assert!(rl.is_none_or(|r| r.reset.is_none()), "{name}: {rl:?}");
+        }
+    }
+
+    #[test]
+    fn no_hint_without_retry_after_or_reset_and_garbage_is_ignored() {
+        assert_eq!(Okta::retry_hint(&headers(&[DATE]), at(0)), None);
+        let garbage = headers(&[DATE, ("x-rate-limit-reset", "soon")]);
+        assert_eq!(Okta::retry_hint(&garbage, at(0)), None);
+        let bad_retry_after = headers(&[
+            DATE,
+            ("retry-after", "soon"),
+            ("x-rate-limit-reset", "1700000002"),
+        ]);
+        assert_eq!(Okta::retry_hint(&bad_retry_after, at(0)), window(3));
+    }
+
+    #[test]
+    fn rate_limit_reads_okta_headers_with_the_smallest_value_binding() {
+        let h = headers(&[
+            ("x-rate-limit-limit", "600"),
+            ("x-rate-limit-limit", "50"),
+            ("x-rate-limit-remaining", "7"),
+            ("x-rate-limit-reset", "1700000060"),
+        ]);
+        let rl = Okta::rate_limit(&h, at(0)).map(|r| (r.limit, r.remaining, r.reset));
+        assert_eq!(rl, Some((Some(50), Some(7), Some(at(1_700_000_060)))));
+        assert_eq!(Okta::rate_limit(&headers(&[DATE]), at(0)), None);
+        let ietf = headers(&[("ratelimit-limit", "10"), ("ratelimit-reset", "3")]);
+        assert_eq!(Okta::rate_limit(&ietf, at(0)), None, "not Okta's headers");
+    }
+
+    #[test]
+    fn retry_headers_name_the_first_request_and_count() {
+        let mut h = HeaderMap::new();
+        Okta::retry_headers(&mut h, Some("req-429"), 2);
+        assert_eq!(
+            h.get("x-okta-retry-for").and_then(|v| v.to_str().ok()),
+            Some("req-429")
+        );
+        assert_eq!(
+            h.get("x-okta-retry-count").and_then(|v| v.to_str().ok()),
+            Some("2")
+        );
     }
 }

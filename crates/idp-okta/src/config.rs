@@ -19,20 +19,41 @@
 
 use std::time::Duration;
 
-use idp_core::{Error, Result, RetryPolicy};
+use idp_core::{EnvVars, Error, Result, RetryPolicy};
 
-use crate::client::ClientBuilder;
+use crate::client::{Client, ClientBuilder};
 
-fn first(get: &impl Fn(&str) -> Option<String>, names: &[&str]) -> Option<String> {
-    names
-        .iter()
-        .filter_map(|n| get(n))
-        .map(|v| v.trim().to_owned())
-        .find(|v| !v.is_empty())
+impl ClientBuilder {
+    /// A builder configured from the environment (see the [module docs](crate::config) for the
+    /// variables). Builder calls made afterwards override it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for missing variables (all
+    /// of them named in one error) or an invalid one, never echoing a secret.
+    pub fn from_env() -> Result<ClientBuilder> {
+        from_vars(EnvVars::system())
+    }
 }
 
-fn seconds(get: &impl Fn(&str) -> Option<String>, names: &[&str]) -> Result<Option<u64>> {
-    match first(get, names) {
+impl Client {
+    /// A client configured from the environment variables of Okta's official SDKs
+    /// (`OKTA_CLIENT_ORGURL`, `OKTA_CLIENT_TOKEN`, `OKTA_CLIENT_AUTHORIZATIONMODE`, …; see the
+    /// [module docs](crate::config)).
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::from_env`], and as [`ClientBuilder::build`].
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+/// The first of several spellings of one setting that is set.
+fn first<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|n| env.optional(n))
+}
+
+fn seconds<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> Result<Option<u64>> {
+    match first(env, names) {
         None => Ok(None),
         Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
             Error::invalid_input(format!("{} must be a whole number of seconds", names[0]))
@@ -54,53 +75,40 @@ fn private_key(value: String) -> Result<String> {
     })
 }
 
-/// Builds a [`ClientBuilder`] from a variable lookup (the environment, or a map in tests).
-pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
-    let mut builder = ClientBuilder::new();
-    let org = first(&get, &["OKTA_CLIENT_ORGURL"])
-        .ok_or_else(|| Error::invalid_input("OKTA_CLIENT_ORGURL is not set"))?;
-    builder = builder.org_url(org);
-    let mode = first(&get, &["OKTA_CLIENT_AUTHORIZATIONMODE"]).unwrap_or_else(|| "SSWS".to_owned());
-    builder = match mode.to_ascii_lowercase().as_str() {
-        "ssws" => {
-            let token = first(&get, &["OKTA_CLIENT_TOKEN"]).ok_or_else(|| {
-                Error::invalid_input("OKTA_CLIENT_TOKEN is not set (authorization mode SSWS)")
-            })?;
-            builder.api_token(token)
-        }
-        "bearer" => {
-            let token = first(&get, &["OKTA_CLIENT_TOKEN"]).ok_or_else(|| {
-                Error::invalid_input("OKTA_CLIENT_TOKEN is not set (authorization mode Bearer)")
-            })?;
-            builder.access_token(token)
-        }
+/// The authorization mode and its credentials.
+fn with_credentials<F: Fn(&str) -> Option<String>>(
+    builder: ClientBuilder,
+    env: &mut EnvVars<F>,
+) -> Result<ClientBuilder> {
+    let mode = env
+        .optional("OKTA_CLIENT_AUTHORIZATIONMODE")
+        .unwrap_or_else(|| "SSWS".to_owned());
+    Ok(match mode.to_ascii_lowercase().as_str() {
+        "ssws" => match env.required("OKTA_CLIENT_TOKEN") {
+            Some(token) => builder.api_token(token),
+            None => builder,
+        },
+        "bearer" => match env.required("OKTA_CLIENT_TOKEN") {
+            Some(token) => builder.access_token(token),
+            None => builder,
+        },
         "privatekey" => {
-            let client_id = first(&get, &["OKTA_CLIENT_CLIENTID"]).ok_or_else(|| {
-                Error::invalid_input(
-                    "OKTA_CLIENT_CLIENTID is not set (authorization mode PrivateKey)",
-                )
-            })?;
-            let scopes = first(&get, &["OKTA_CLIENT_SCOPES"]).ok_or_else(|| {
-                Error::invalid_input(
-                    "OKTA_CLIENT_SCOPES is not set (authorization mode PrivateKey)",
-                )
-            })?;
-            let scopes: Vec<String> = scopes
+            let client_id = env.required("OKTA_CLIENT_CLIENTID");
+            let scopes = env.required("OKTA_CLIENT_SCOPES");
+            let key = env.required("OKTA_CLIENT_PRIVATEKEY");
+            let (Some(client_id), Some(scopes), Some(key)) = (client_id, scopes, key) else {
+                return Ok(builder);
+            };
+            let scopes: Vec<&str> = scopes
                 .split([',', ' '])
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned)
                 .collect();
-            let key = first(&get, &["OKTA_CLIENT_PRIVATEKEY"]).ok_or_else(|| {
-                Error::invalid_input(
-                    "OKTA_CLIENT_PRIVATEKEY is not set (authorization mode PrivateKey)",
-                )
-            })?;
             let mut b = builder.private_key_jwt(client_id, private_key(key)?, scopes);
-            if let Some(kid) = first(&get, &["OKTA_CLIENT_KID", "OKTA_CLIENT_PRIVATEKEYID"]) {
+            if let Some(kid) = first(env, &["OKTA_CLIENT_KID", "OKTA_CLIENT_PRIVATEKEYID"]) {
                 b = b.key_id(kid);
             }
-            if let Some(dpop) = first(&get, &["OKTA_CLIENT_DPOPENABLED"]) {
+            if let Some(dpop) = env.optional("OKTA_CLIENT_DPOPENABLED") {
                 b = b.dpop(!matches!(
                     dpop.to_ascii_lowercase().as_str(),
                     "false" | "0" | "no" | "off"
@@ -113,9 +121,20 @@ pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Client
                 "OKTA_CLIENT_AUTHORIZATIONMODE must be SSWS, Bearer or PrivateKey",
             ));
         }
-    };
+    })
+}
+
+/// Builds a [`ClientBuilder`] from the variables (the environment, or a map in tests).
+pub(crate) fn from_vars<F: Fn(&str) -> Option<String>>(
+    mut env: EnvVars<F>,
+) -> Result<ClientBuilder> {
+    let mut builder = ClientBuilder::new();
+    if let Some(org) = env.required("OKTA_CLIENT_ORGURL") {
+        builder = builder.org_url(org);
+    }
+    builder = with_credentials(builder, &mut env)?;
     if let Some(s) = seconds(
-        &get,
+        &env,
         &[
             "OKTA_CLIENT_CONNECTIONTIMEOUT",
             "OKTA_CLIENT_CONNECTION_TIMEOUT",
@@ -126,13 +145,13 @@ pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Client
         }
     }
     if let Some(s) = seconds(
-        &get,
+        &env,
         &["OKTA_CLIENT_REQUESTTIMEOUT", "OKTA_CLIENT_REQUEST_TIMEOUT"],
     )? {
         builder = builder.timeout((s > 0).then(|| Duration::from_secs(s)));
     }
     if let Some(n) = seconds(
-        &get,
+        &env,
         &[
             "OKTA_CLIENT_RATELIMIT_MAXRETRIES",
             "OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES",
@@ -141,19 +160,8 @@ pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Client
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         builder = builder.retry_policy(RetryPolicy::default().max_retries(n));
     }
+    env.finish("okta")?;
     Ok(builder)
-}
-
-impl ClientBuilder {
-    /// A builder configured from the environment (see the [module docs](crate::config) for the
-    /// variables). Builder calls made afterwards override it.
-    ///
-    /// # Errors
-    /// [`idp_core::ErrorKind::InvalidInput`] for a missing or invalid variable (never echoing a
-    /// secret).
-    pub fn from_env() -> Result<ClientBuilder> {
-        from_lookup(|name| std::env::var(name).ok())
-    }
 }
 
 #[cfg(test)]
@@ -162,17 +170,17 @@ mod tests {
     use idp_core::ErrorKind;
     use std::collections::HashMap;
 
-    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    fn lookup(pairs: &[(&str, &str)]) -> EnvVars<impl Fn(&str) -> Option<String>> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        move |k| map.get(k).cloned()
+        EnvVars::from_fn(move |k| map.get(k).cloned())
     }
 
     #[test]
     fn ssws_is_the_default_mode() -> Result<()> {
-        let b = from_lookup(lookup(&[
+        let b = from_vars(lookup(&[
             ("OKTA_CLIENT_ORGURL", "https://acme.okta.com"),
             ("OKTA_CLIENT_TOKEN", "t0k"),
         ]))?;
@@ -187,7 +195,7 @@ mod tests {
 
     #[test]
     fn bearer_mode_and_timeouts_in_both_spellings() -> Result<()> {
-        let b = from_lookup(lookup(&[
+        let b = from_vars(lookup(&[
             ("OKTA_CLIENT_ORGURL", "acme.okta.com"),
             ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer"),
             ("OKTA_CLIENT_TOKEN", "at"),
@@ -199,6 +207,61 @@ mod tests {
         let client = b.build()?;
         assert_eq!(client.core().base_url().as_str(), "https://acme.okta.com");
         assert_eq!(client.core().retry_policy().retries(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn every_missing_variable_is_named_in_one_error() {
+        let err = from_vars(lookup(&[("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey")])).err();
+        assert_eq!(err.as_ref().map(Error::kind), Some(ErrorKind::InvalidInput));
+        let text = err.map(|e| e.to_string()).unwrap_or_default();
+        for name in [
+            "OKTA_CLIENT_ORGURL",
+            "OKTA_CLIENT_CLIENTID",
+            "OKTA_CLIENT_SCOPES",
+            "OKTA_CLIENT_PRIVATEKEY",
+        ] {
+            assert!(text.contains(name), "{name}: {text}");
+        }
+        let err = from_vars(lookup(&[]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("OKTA_CLIENT_ORGURL") && err.contains("OKTA_CLIENT_TOKEN"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn private_key_mode_reads_key_id_dpop_and_scopes_and_blank_values_are_unset() -> Result<()> {
+        let pem = include_str!("../tests/it/keys/test-only-rsa-private.pem").replace('\n', "\\n");
+        let b = from_vars(lookup(&[
+            ("OKTA_CLIENT_ORGURL", "https://acme.okta.com"),
+            ("OKTA_CLIENT_AUTHORIZATIONMODE", "privatekey"),
+            ("OKTA_CLIENT_CLIENTID", "0oaService"),
+            (
+                "OKTA_CLIENT_SCOPES",
+                "okta.apps.read, okta.inlineHooks.read",
+            ),
+            ("OKTA_CLIENT_PRIVATEKEY", &pem),
+            ("OKTA_CLIENT_KID", "  "),
+            ("OKTA_CLIENT_PRIVATEKEYID", "kid-2"),
+            ("OKTA_CLIENT_DPOPENABLED", "false"),
+        ]))?;
+        let debug = format!("{b:?}");
+        assert!(
+            debug.contains("PrivateKey") && debug.contains("0oaService"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains(r#"["okta.apps.read", "okta.inlineHooks.read"]"#),
+            "{debug}"
+        );
+        assert!(debug.contains(r#"key_id: Some("kid-2")"#), "{debug}");
+        assert!(debug.contains("dpop: false"), "{debug}");
+        assert!(!debug.contains("BEGIN"), "{debug}");
+        b.build()?;
         Ok(())
     }
 
@@ -244,7 +307,7 @@ mod tests {
             ),
         ];
         for (pairs, needle) in cases {
-            let err = from_lookup(lookup(&pairs)).err();
+            let err = from_vars(lookup(&pairs)).err();
             assert_eq!(
                 err.as_ref().map(Error::kind),
                 Some(ErrorKind::InvalidInput),

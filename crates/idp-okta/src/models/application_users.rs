@@ -236,6 +236,11 @@ impl<P> Default for AppUser<P> {
 }
 
 impl<P> AppUser<P> {
+    /// The Okta user id of the assignment.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
     /// The embedded Okta user (present with `expand=user`).
     pub fn embedded_user(&self) -> Option<&Value> {
         self.embedded.as_ref().and_then(|e| e.get("user"))
@@ -321,8 +326,9 @@ impl<P> TryFrom<AppUser<P>> for AppUserAssignRequest<P> {
     }
 }
 
-impl<P> AppUserAssignRequest<P> {
-    /// An assignment of user `id`.
+impl AppUserAssignRequest {
+    /// An assignment of user `id`, with the default (JSON map) profile type; `.profile(..)`
+    /// takes any other.
     pub fn new(id: impl Into<String>) -> Self {
         AppUserAssignRequest {
             id: id.into(),
@@ -332,7 +338,9 @@ impl<P> AppUserAssignRequest<P> {
             extra: Map::new(),
         }
     }
+}
 
+impl<P> AppUserAssignRequest<P> {
     /// Sets the scope.
     #[must_use]
     pub fn scope(mut self, scope: AppUserScope) -> Self {
@@ -347,10 +355,23 @@ impl<P> AppUserAssignRequest<P> {
         self
     }
 
-    /// Sets the profile.
+    /// Sets the profile: a JSON map or value, or any `Serialize` type of yours that serializes
+    /// to an object (the request's profile type becomes `Q`).
     #[must_use]
-    pub fn profile(mut self, profile: P) -> Self {
-        self.profile = Some(profile);
+    pub fn profile<Q>(self, profile: Q) -> AppUserAssignRequest<Q> {
+        AppUserAssignRequest {
+            id: self.id,
+            scope: self.scope,
+            credentials: self.credentials,
+            profile: Some(profile),
+            extra: self.extra,
+        }
+    }
+
+    /// Adds a field this version of the SDK does not model, sent as given.
+    #[must_use]
+    pub fn extra(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
         self
     }
 }
@@ -364,6 +385,15 @@ pub struct AppUserCredentialsRequestPayload {
     pub credentials: Option<AppUserCredentials>,
 }
 
+impl AppUserCredentialsRequestPayload {
+    /// A payload with new credentials.
+    pub fn new(credentials: AppUserCredentials) -> Self {
+        AppUserCredentialsRequestPayload {
+            credentials: Some(credentials),
+        }
+    }
+}
+
 /// Updates an app user's profile (`AppUserProfileRequestPayload`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -371,6 +401,15 @@ pub struct AppUserProfileRequestPayload<P = AppUserProfile> {
     /// The new profile.
     #[serde(default = "none", skip_serializing_if = "Option::is_none")]
     pub profile: Option<P>,
+}
+
+impl<P> AppUserProfileRequestPayload<P> {
+    /// A payload with a new profile.
+    pub fn new(profile: P) -> Self {
+        AppUserProfileRequestPayload {
+            profile: Some(profile),
+        }
+    }
 }
 
 /// The body of "update an application user" (`AppUserUpdateRequest`, the spec's ambiguous
@@ -396,8 +435,9 @@ impl<P> Default for AppUserUpdateRequest<P> {
     }
 }
 
-impl<P> AppUserUpdateRequest<P> {
-    /// An update of the credentials.
+impl AppUserUpdateRequest {
+    /// An update of the credentials (the profile type is the default JSON map; add a profile
+    /// with [`AppUserUpdateRequest::with_profile`]).
     pub fn credentials(credentials: AppUserCredentials) -> Self {
         AppUserUpdateRequest {
             credentials: Some(credentials),
@@ -405,10 +445,29 @@ impl<P> AppUserUpdateRequest<P> {
         }
     }
 
-    /// An update of the profile.
-    pub fn profile(profile: P) -> Self {
+    /// An update of the profile: a JSON map or value, or any `Serialize` type of yours that
+    /// serializes to an object.
+    pub fn profile<P>(profile: P) -> AppUserUpdateRequest<P> {
         AppUserUpdateRequest {
             credentials: None,
+            profile: Some(profile),
+        }
+    }
+}
+
+impl<P> AppUserUpdateRequest<P> {
+    /// Sets the credentials as well (`credentials` and `profile` name the constructors).
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: AppUserCredentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sets the profile as well (the request's profile type becomes `Q`).
+    #[must_use]
+    pub fn with_profile<Q>(self, profile: Q) -> AppUserUpdateRequest<Q> {
+        AppUserUpdateRequest {
+            credentials: self.credentials,
             profile: Some(profile),
         }
     }

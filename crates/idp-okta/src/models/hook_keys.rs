@@ -56,6 +56,13 @@ pub struct Embedded {
 /// The public JWK of a hook key, by its role.
 pub type PublicKey = Embedded;
 
+impl Embedded {
+    /// The key id (`kid`: the hook key's `keyId`).
+    pub fn id(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+}
+
 #[derive(Deserialize)]
 struct EmbeddedFields {
     #[serde(default)]
@@ -220,6 +227,30 @@ pub struct DetailedHookKeyInstance {
     /// Fields this version of the SDK does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl HookKey {
+    /// The key record id (for get / replace / delete).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The alias of the public key (for [`GetPublicKey`](crate::ops::GetPublicKey)).
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+}
+
+impl DetailedHookKeyInstance {
+    /// The key record id (for get / replace / delete).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The alias of the public key (for [`GetPublicKey`](crate::ops::GetPublicKey)).
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
 }
 
 #[cfg(test)]

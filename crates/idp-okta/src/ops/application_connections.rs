@@ -1,117 +1,155 @@
 //! Application Connections: the default provisioning connection of an app.
 
 use http::Method;
-use idp_core::{Body, Operation, Result, encode_segment};
+use idp_core::{Body, Operation, PathParams, Query, Result};
 
 use crate::client::{Client, Okta, Request};
 use crate::models::{ProvisioningConnectionRequest, ProvisioningConnectionResponse};
 
-/// `POST /api/v1/apps/{appId}/connections/default/lifecycle/activate` (204).
+/// `POST /api/v1/apps/{appId}/connections/default/lifecycle/activate`
+/// (`activateDefaultProvisioningConnectionForApplication`, 204).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActivateDefaultProvisioningConnectionForApplication {
-    pub(crate) app_id: String,
+    /// The app id.
+    pub app_id: String,
+}
+
+impl ActivateDefaultProvisioningConnectionForApplication {
+    /// Activates the default provisioning connection of app `app_id`.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        ActivateDefaultProvisioningConnectionForApplication {
+            app_id: app_id.into(),
+        }
+    }
 }
 
 impl Operation for ActivateDefaultProvisioningConnectionForApplication {
     type Provider = Okta;
     type Output = ();
     const ID: &'static str = "activateDefaultProvisioningConnectionForApplication";
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/lifecycle/activate";
 
-    fn method(&self) -> Method {
-        Method::POST
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/api/v1/apps/{}/connections/default/lifecycle/activate",
-            encode_segment("appId", &self.app_id)?
-        ))
-    }
-
+    /// Activating twice has the effect of once: a lost response may be retried.
     fn idempotent(&self) -> bool {
         true
     }
 }
 
-/// `POST /api/v1/apps/{appId}/connections/default/lifecycle/deactivate` (204).
+/// `POST /api/v1/apps/{appId}/connections/default/lifecycle/deactivate`
+/// (`deactivateDefaultProvisioningConnectionForApplication`, 204).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeactivateDefaultProvisioningConnectionForApplication {
-    pub(crate) app_id: String,
+    /// The app id.
+    pub app_id: String,
+}
+
+impl DeactivateDefaultProvisioningConnectionForApplication {
+    /// Deactivates the default provisioning connection of app `app_id`.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        DeactivateDefaultProvisioningConnectionForApplication {
+            app_id: app_id.into(),
+        }
+    }
 }
 
 impl Operation for DeactivateDefaultProvisioningConnectionForApplication {
     type Provider = Okta;
     type Output = ();
     const ID: &'static str = "deactivateDefaultProvisioningConnectionForApplication";
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate";
 
-    fn method(&self) -> Method {
-        Method::POST
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/api/v1/apps/{}/connections/default/lifecycle/deactivate",
-            encode_segment("appId", &self.app_id)?
-        ))
-    }
-
+    /// Deactivating twice has the effect of once: a lost response may be retried.
     fn idempotent(&self) -> bool {
         true
     }
 }
 
-/// `GET /api/v1/apps/{appId}/connections/default`.
+/// `GET /api/v1/apps/{appId}/connections/default`
+/// (`getDefaultProvisioningConnectionForApplication`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetDefaultProvisioningConnectionForApplication {
-    pub(crate) app_id: String,
+    /// The app id.
+    pub app_id: String,
+}
+
+impl GetDefaultProvisioningConnectionForApplication {
+    /// The default provisioning connection of app `app_id`.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        GetDefaultProvisioningConnectionForApplication {
+            app_id: app_id.into(),
+        }
+    }
 }
 
 impl Operation for GetDefaultProvisioningConnectionForApplication {
     type Provider = Okta;
     type Output = ProvisioningConnectionResponse;
     const ID: &'static str = "getDefaultProvisioningConnectionForApplication";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default";
 
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/api/v1/apps/{}/connections/default",
-            encode_segment("appId", &self.app_id)?
-        ))
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str()].into()
     }
 }
 
-/// `POST /api/v1/apps/{appId}/connections/default[?activate=…]`.
+/// `POST /api/v1/apps/{appId}/connections/default`
+/// (`updateDefaultProvisioningConnectionForApplication`): sets the connection (token or OAuth 2.0).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateDefaultProvisioningConnectionForApplication {
-    pub(crate) app_id: String,
-    pub(crate) body: ProvisioningConnectionRequest,
-    pub(crate) activate: Option<bool>,
+    /// The app id.
+    pub app_id: String,
+    /// The connection settings.
+    pub body: ProvisioningConnectionRequest,
+    /// `activate`: activate the connection as well (`true`), or explicitly not (`false`).
+    pub activate: Option<bool>,
+}
+
+impl UpdateDefaultProvisioningConnectionForApplication {
+    /// Sets the default provisioning connection of app `app_id` to `body`.
+    pub fn new(app_id: impl Into<String>, body: impl Into<ProvisioningConnectionRequest>) -> Self {
+        UpdateDefaultProvisioningConnectionForApplication {
+            app_id: app_id.into(),
+            body: body.into(),
+            activate: None,
+        }
+    }
+
+    /// Activates the connection as well (`activate=true`), or explicitly not (`false`).
+    #[must_use]
+    pub fn activate(mut self, activate: bool) -> Self {
+        self.activate = Some(activate);
+        self
+    }
 }
 
 impl Operation for UpdateDefaultProvisioningConnectionForApplication {
     type Provider = Okta;
     type Output = ProvisioningConnectionResponse;
     const ID: &'static str = "updateDefaultProvisioningConnectionForApplication";
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default";
 
-    fn method(&self) -> Method {
-        Method::POST
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/api/v1/apps/{}/connections/default",
-            encode_segment("appId", &self.app_id)?
-        ))
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        self.activate
-            .map(|a| ("activate", a.to_string()))
-            .into_iter()
-            .collect()
+    fn query(&self, q: &mut Query) {
+        q.push_opt("activate", self.activate);
     }
 
     fn body(&self) -> Result<Option<Body>> {
@@ -119,15 +157,9 @@ impl Operation for UpdateDefaultProvisioningConnectionForApplication {
     }
 }
 
-impl Request<UpdateDefaultProvisioningConnectionForApplication> {
-    /// Activates the connection as well (`activate=true`), or explicitly not (`false`).
-    pub fn activate(self, activate: bool) -> Self {
-        self.map(|mut op| {
-            op.activate = Some(activate);
-            op
-        })
-    }
-}
+idp_core::forward_setters!(UpdateDefaultProvisioningConnectionForApplication {
+    activate(activate: bool)
+});
 
 /// The default provisioning connection of apps: `client.application_connections()`.
 #[derive(Debug, Clone, Copy)]
@@ -137,49 +169,49 @@ pub struct ApplicationConnections<'a> {
 
 impl ApplicationConnections<'_> {
     /// Activates the default provisioning connection of app `app_id`.
+    #[doc(alias = "activate_default_provisioning_connection_for_application")]
     pub fn activate_default(
         &self,
         app_id: impl Into<String>,
     ) -> Request<ActivateDefaultProvisioningConnectionForApplication> {
         self.client
-            .request(ActivateDefaultProvisioningConnectionForApplication {
-                app_id: app_id.into(),
-            })
+            .request(ActivateDefaultProvisioningConnectionForApplication::new(
+                app_id,
+            ))
     }
 
     /// Deactivates the default provisioning connection of app `app_id`.
+    #[doc(alias = "deactivate_default_provisioning_connection_for_application")]
     pub fn deactivate_default(
         &self,
         app_id: impl Into<String>,
     ) -> Request<DeactivateDefaultProvisioningConnectionForApplication> {
         self.client
-            .request(DeactivateDefaultProvisioningConnectionForApplication {
-                app_id: app_id.into(),
-            })
+            .request(DeactivateDefaultProvisioningConnectionForApplication::new(
+                app_id,
+            ))
     }
 
     /// Retrieves the default provisioning connection of app `app_id`.
+    #[doc(alias = "get_default_provisioning_connection_for_application")]
     pub fn get_default(
         &self,
         app_id: impl Into<String>,
     ) -> Request<GetDefaultProvisioningConnectionForApplication> {
         self.client
-            .request(GetDefaultProvisioningConnectionForApplication {
-                app_id: app_id.into(),
-            })
+            .request(GetDefaultProvisioningConnectionForApplication::new(app_id))
     }
 
     /// Updates the default provisioning connection of app `app_id` (token or OAuth 2.0).
+    #[doc(alias = "update_default_provisioning_connection_for_application")]
     pub fn update_default(
         &self,
         app_id: impl Into<String>,
         request: impl Into<ProvisioningConnectionRequest>,
     ) -> Request<UpdateDefaultProvisioningConnectionForApplication> {
         self.client
-            .request(UpdateDefaultProvisioningConnectionForApplication {
-                app_id: app_id.into(),
-                body: request.into(),
-                activate: None,
-            })
+            .request(UpdateDefaultProvisioningConnectionForApplication::new(
+                app_id, request,
+            ))
     }
 }

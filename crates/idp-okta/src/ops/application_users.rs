@@ -1,7 +1,11 @@
 //! Application Users: assignments of users to an app.
 
+use std::fmt;
+
 use http::Method;
-use idp_core::{Body, Error, NextPage, Operation, Paginated, ResponseMeta, Result, encode_segment};
+use idp_core::{
+    Body, Error, NextPage, Operation, Paginated, PathParams, Query, ResponseMeta, Result,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -11,155 +15,243 @@ use crate::models::{AppUser, AppUserAssignRequest, AppUserProfile, AppUserUpdate
 /// The largest page Okta serves for app users.
 pub const MAX_LIMIT: u32 = 500;
 
-/// Converts a caller's profile type into the JSON map sent on the wire.
-fn profile_to_map<P: Serialize>(
-    profile: Option<P>,
-) -> std::result::Result<Option<AppUserProfile>, &'static str> {
-    match profile {
-        None => Ok(None),
-        Some(p) => match serde_json::to_value(p) {
-            Ok(Value::Object(map)) => Ok(Some(map)),
-            Ok(Value::Null) => Ok(None),
-            Ok(_) => Err("the app user profile must serialize to a JSON object"),
-            Err(_) => Err("the app user profile cannot be serialized"),
-        },
+/// What a custom profile type needs to travel in an operation: it serializes (to a JSON object),
+/// and the operation stays a plain `Send + Sync` value that prints with `Debug`.
+pub trait ProfileBody: Serialize + Send + Sync + fmt::Debug + 'static {}
+
+impl<P: Serialize + Send + Sync + fmt::Debug + 'static> ProfileBody for P {}
+
+/// The profile as the JSON object sent on the wire: any `Serialize` type that serializes to an
+/// object (one that serializes to `null` is left out).
+fn profile_map<P: Serialize>(profile: Option<&P>) -> Result<Option<AppUserProfile>> {
+    let Some(profile) = profile else {
+        return Ok(None);
+    };
+    match serde_json::to_value(profile) {
+        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(Value::Null) => Ok(None),
+        Ok(_) => Err(Error::invalid_input(
+            "the app user profile must serialize to a JSON object",
+        )),
+        Err(e) => Err(Error::invalid_input(format!(
+            "the app user profile cannot be serialized: {e}"
+        ))),
     }
 }
 
-/// `POST /api/v1/apps/{appId}/users`.
+/// `POST /api/v1/apps/{appId}/users` (`assignUserToApplication`): assigns a user to an app.
+///
+/// `P` is the profile type of the body: a JSON map by default, or any `Serialize` type that
+/// serializes to an object (checked by [`Operation::body`], before anything is sent).
 #[derive(Debug, Clone, PartialEq)]
-pub struct AssignUserToApplication {
-    pub(crate) app_id: String,
-    pub(crate) body: AppUserAssignRequest,
-    pub(crate) invalid: Option<&'static str>,
+#[non_exhaustive]
+pub struct AssignUserToApplication<P = AppUserProfile> {
+    /// The app id.
+    pub app_id: String,
+    /// The assignment (the user's `id`, scope, credentials, profile).
+    pub body: AppUserAssignRequest<P>,
 }
 
-impl Operation for AssignUserToApplication {
+impl<P> AssignUserToApplication<P> {
+    /// Assigns the user of `body` to app `app_id`.
+    pub fn new(app_id: impl Into<String>, body: AppUserAssignRequest<P>) -> Self {
+        AssignUserToApplication {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+
+impl<P: ProfileBody> Operation for AssignUserToApplication<P> {
     type Provider = Okta;
     type Output = AppUser;
     const ID: &'static str = "assignUserToApplication";
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users";
 
-    fn method(&self) -> Method {
-        Method::POST
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        if let Some(msg) = self.invalid {
-            return Err(Error::invalid_input(msg));
-        }
+    fn validate(&self) -> Result<()> {
         if self.body.id.trim().is_empty() {
             return Err(Error::invalid_input(
                 "the user id (`id`) of an assignment must not be empty",
             ));
         }
-        Ok(format!(
-            "/api/v1/apps/{}/users",
-            encode_segment("appId", &self.app_id)?
-        ))
+        Ok(())
     }
 
     fn body(&self) -> Result<Option<Body>> {
-        Body::json(&self.body).map(Some)
+        let wire = AppUserAssignRequest {
+            id: self.body.id.clone(),
+            scope: self.body.scope.clone(),
+            credentials: self.body.credentials.clone(),
+            profile: profile_map(self.body.profile.as_ref())?,
+            extra: self.body.extra.clone(),
+        };
+        Body::json(&wire).map(Some)
     }
 }
 
-/// `GET /api/v1/apps/{appId}/users/{userId}[?expand=user]`.
+/// `GET /api/v1/apps/{appId}/users/{userId}` (`getApplicationUser`): one assignment.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetApplicationUser {
-    pub(crate) app_id: String,
-    pub(crate) user_id: String,
-    pub(crate) expand: Option<String>,
+    /// The app id.
+    pub app_id: String,
+    /// The user id.
+    pub user_id: String,
+    /// `expand` (the only valid value is `user`: the Okta user in `_embedded`).
+    pub expand: Option<String>,
+}
+
+impl GetApplicationUser {
+    /// The assignment of user `user_id` to app `app_id`.
+    pub fn new(app_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        GetApplicationUser {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            expand: None,
+        }
+    }
+
+    /// `expand=user`: the Okta user in `_embedded` ([`AppUser::embedded_user`]).
+    #[must_use]
+    pub fn expand(mut self, expand: impl Into<String>) -> Self {
+        self.expand = Some(expand.into());
+        self
+    }
 }
 
 impl Operation for GetApplicationUser {
     type Provider = Okta;
     type Output = AppUser;
     const ID: &'static str = "getApplicationUser";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
 
-    fn method(&self) -> Method {
-        Method::GET
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str(), self.user_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/api/v1/apps/{}/users/{}",
-            encode_segment("appId", &self.app_id)?,
-            encode_segment("userId", &self.user_id)?
-        ))
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        self.expand.iter().map(|e| ("expand", e.clone())).collect()
+    fn query(&self, q: &mut Query) {
+        q.push_opt("expand", self.expand.as_deref());
     }
 }
 
-impl Request<GetApplicationUser> {
-    /// `expand` (the only valid value is `user`: the Okta user in `_embedded`).
-    pub fn expand(self, expand: impl Into<String>) -> Self {
-        let expand = expand.into();
-        self.map(|mut op| {
-            op.expand = Some(expand);
-            op
-        })
-    }
-}
+idp_core::forward_setters!(GetApplicationUser {
+    expand(expand: impl Into<String>)
+});
 
-/// `GET /api/v1/apps/{appId}/users` — one page; follow `Link: rel="next"` with `items()` / `pages()`.
+/// `GET /api/v1/apps/{appId}/users` (`listApplicationUsers`): one page of the users assigned to
+/// an app; follow `Link: rel="next"` with `items()` / `pages()`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListApplicationUsers {
-    pub(crate) app_id: String,
-    pub(crate) after: Option<String>,
-    pub(crate) limit: Option<u32>,
-    pub(crate) q: Option<String>,
-    pub(crate) expand: Option<String>,
-    pub(crate) query_scope: Option<String>,
-    pub(crate) filter: Option<String>,
+    /// The app id.
+    pub app_id: String,
+    /// The opaque cursor of the page to start at.
+    pub after: Option<String>,
+    /// The page size, 1 to [`MAX_LIMIT`] (Okta's default is 50).
+    pub limit: Option<u32>,
+    /// Prefix match on `userName`, `firstName`, `lastName` and `email`.
+    pub q: Option<String>,
+    /// `expand=user`: the Okta user of each assignment in `_embedded`.
+    pub expand: Option<String>,
+    /// `query_scope` (seed parity: Okta's older spec and the Python SDK).
+    pub query_scope: Option<String>,
+    /// `filter` (seed parity: Okta's older spec and the Python SDK).
+    pub filter: Option<String>,
+}
+
+impl ListApplicationUsers {
+    /// The users assigned to app `app_id`.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        ListApplicationUsers {
+            app_id: app_id.into(),
+            after: None,
+            limit: None,
+            q: None,
+            expand: None,
+            query_scope: None,
+            filter: None,
+        }
+    }
+
+    /// The opaque cursor of the page to start at (from a `next` link or a saved page cursor).
+    #[must_use]
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// The page size, 1 to 500 (Okta's default is 50). Out of range is an `InvalidInput` error
+    /// from [`Operation::validate`], before anything is sent.
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Prefix match on `userName`, `firstName`, `lastName` and `email`.
+    #[must_use]
+    pub fn q(mut self, q: impl Into<String>) -> Self {
+        self.q = Some(q.into());
+        self
+    }
+
+    /// `expand=user`: the Okta user of each assignment in `_embedded`.
+    #[must_use]
+    pub fn expand(mut self, expand: impl Into<String>) -> Self {
+        self.expand = Some(expand.into());
+        self
+    }
+
+    /// `query_scope` (from Okta's older spec and the Python SDK; the newest spec no longer
+    /// documents it).
+    #[must_use]
+    pub fn query_scope(mut self, query_scope: impl Into<String>) -> Self {
+        self.query_scope = Some(query_scope.into());
+        self
+    }
+
+    /// `filter` (from Okta's older spec and the Python SDK; the newest spec no longer
+    /// documents it).
+    #[must_use]
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
 }
 
 impl Operation for ListApplicationUsers {
     type Provider = Okta;
     type Output = Vec<AppUser>;
     const ID: &'static str = "listApplicationUsers";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users";
 
-    fn method(&self) -> Method {
-        Method::GET
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        if let Some(limit) = self.limit {
-            if !(1..=MAX_LIMIT).contains(&limit) {
-                return Err(Error::invalid_input(format!(
-                    "limit must be between 1 and {MAX_LIMIT} (got {limit})"
-                )));
-            }
+    fn validate(&self) -> Result<()> {
+        match self.limit {
+            Some(limit) if !(1..=MAX_LIMIT).contains(&limit) => Err(Error::invalid_input(format!(
+                "limit must be between 1 and {MAX_LIMIT} (got {limit})"
+            ))),
+            _ => Ok(()),
         }
-        Ok(format!(
-            "/api/v1/apps/{}/users",
-            encode_segment("appId", &self.app_id)?
-        ))
     }
 
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut q = Vec::new();
-        if let Some(v) = &self.after {
-            q.push(("after", v.clone()));
-        }
-        if let Some(v) = self.limit {
-            q.push(("limit", v.to_string()));
-        }
-        if let Some(v) = &self.q {
-            q.push(("q", v.clone()));
-        }
-        if let Some(v) = &self.expand {
-            q.push(("expand", v.clone()));
-        }
-        if let Some(v) = &self.query_scope {
-            q.push(("query_scope", v.clone()));
-        }
-        if let Some(v) = &self.filter {
-            q.push(("filter", v.clone()));
-        }
-        q
+    fn query(&self, q: &mut Query) {
+        q.push_opt("after", self.after.as_deref())
+            .push_opt("limit", self.limit)
+            .push_opt("q", self.q.as_deref())
+            .push_opt("expand", self.expand.as_deref())
+            .push_opt("query_scope", self.query_scope.as_deref())
+            .push_opt("filter", self.filter.as_deref());
     }
 }
 
@@ -175,134 +267,118 @@ impl Paginated for ListApplicationUsers {
     }
 
     fn with_cursor(&self, cursor: &str) -> Self {
-        ListApplicationUsers {
-            after: Some(cursor.to_owned()),
-            ..self.clone()
-        }
+        self.clone().after(cursor)
     }
 }
 
-macro_rules! string_setter {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        pub fn $name(self, value: impl Into<String>) -> Self {
-            let value = value.into();
-            self.map(|mut op| {
-                op.$name = Some(value);
-                op
-            })
-        }
-    };
-}
+idp_core::forward_setters!(ListApplicationUsers {
+    after(after: impl Into<String>),
+    limit(limit: u32),
+    q(q: impl Into<String>),
+    expand(expand: impl Into<String>),
+    query_scope(query_scope: impl Into<String>),
+    filter(filter: impl Into<String>),
+});
 
-impl Request<ListApplicationUsers> {
-    string_setter!(
-        /// Prefix match on `userName`, `firstName`, `lastName` and `email`.
-        q
-    );
-    string_setter!(
-        /// The opaque cursor of the page to start at (from a `next` link or a saved page cursor).
-        after
-    );
-    string_setter!(
-        /// `expand=user`: the Okta user of each assignment in `_embedded`.
-        expand
-    );
-    string_setter!(
-        /// `query_scope` (from Okta's older spec and the Python SDK; the newest spec no longer
-        /// documents it).
-        query_scope
-    );
-    string_setter!(
-        /// `filter` (from Okta's older spec and the Python SDK; the newest spec no longer
-        /// documents it).
-        filter
-    );
-
-    /// The page size, 1 to 500 (Okta's default is 50). Out of range is an `InvalidInput` error
-    /// before anything is sent.
-    pub fn limit(self, limit: u32) -> Self {
-        self.map(|mut op| {
-            op.limit = Some(limit);
-            op
-        })
-    }
-}
-
-/// `DELETE /api/v1/apps/{appId}/users/{userId}[?sendEmail=…]` (204).
+/// `DELETE /api/v1/apps/{appId}/users/{userId}` (`unassignUserFromApplication`, 204).
+/// Destructive: the app profile is lost.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnassignUserFromApplication {
-    pub(crate) app_id: String,
-    pub(crate) user_id: String,
-    pub(crate) send_email: Option<bool>,
+    /// The app id.
+    pub app_id: String,
+    /// The user id.
+    pub user_id: String,
+    /// `sendEmail`: send a deactivation email to the administrator (Okta's default `false`).
+    pub send_email: Option<bool>,
+}
+
+impl UnassignUserFromApplication {
+    /// Unassigns user `user_id` from app `app_id`.
+    pub fn new(app_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        UnassignUserFromApplication {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            send_email: None,
+        }
+    }
+
+    /// Sends a deactivation email to the administrator (`sendEmail`, default `false`).
+    #[must_use]
+    pub fn send_email(mut self, send_email: bool) -> Self {
+        self.send_email = Some(send_email);
+        self
+    }
 }
 
 impl Operation for UnassignUserFromApplication {
     type Provider = Okta;
     type Output = ();
     const ID: &'static str = "unassignUserFromApplication";
+    const METHOD: Method = Method::DELETE;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
 
-    fn method(&self) -> Method {
-        Method::DELETE
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str(), self.user_id.as_str()].into()
     }
 
-    fn path(&self) -> Result<String> {
-        Ok(format!(
-            "/api/v1/apps/{}/users/{}",
-            encode_segment("appId", &self.app_id)?,
-            encode_segment("userId", &self.user_id)?
-        ))
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        self.send_email
-            .map(|v| ("sendEmail", v.to_string()))
-            .into_iter()
-            .collect()
+    fn query(&self, q: &mut Query) {
+        q.push_opt("sendEmail", self.send_email);
     }
 }
 
-impl Request<UnassignUserFromApplication> {
-    /// Sends a deactivation email to the administrator (`sendEmail`, default `false`).
-    pub fn send_email(self, send: bool) -> Self {
-        self.map(|mut op| {
-            op.send_email = Some(send);
-            op
-        })
-    }
-}
+idp_core::forward_setters!(UnassignUserFromApplication {
+    send_email(send_email: bool)
+});
 
-/// `POST /api/v1/apps/{appId}/users/{userId}`.
+/// `POST /api/v1/apps/{appId}/users/{userId}` (`updateApplicationUser`): updates the credentials
+/// and/or profile of an assignment.
+///
+/// `P` is the profile type of the body, as for [`AssignUserToApplication`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateApplicationUser {
-    pub(crate) app_id: String,
-    pub(crate) user_id: String,
-    pub(crate) body: AppUserUpdateRequest,
-    pub(crate) invalid: Option<&'static str>,
+#[non_exhaustive]
+pub struct UpdateApplicationUser<P = AppUserProfile> {
+    /// The app id.
+    pub app_id: String,
+    /// The user id.
+    pub user_id: String,
+    /// The new credentials and/or profile.
+    pub body: AppUserUpdateRequest<P>,
 }
 
-impl Operation for UpdateApplicationUser {
+impl<P> UpdateApplicationUser<P> {
+    /// Updates user `user_id` in app `app_id` with `body`: an [`AppUserUpdateRequest`] or (seed
+    /// parity) a whole [`AppUser`], of which only the credentials and profile are sent.
+    pub fn new(
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+        body: impl Into<AppUserUpdateRequest<P>>,
+    ) -> Self {
+        UpdateApplicationUser {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            body: body.into(),
+        }
+    }
+}
+
+impl<P: ProfileBody> Operation for UpdateApplicationUser<P> {
     type Provider = Okta;
     type Output = AppUser;
     const ID: &'static str = "updateApplicationUser";
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
 
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Result<String> {
-        if let Some(msg) = self.invalid {
-            return Err(Error::invalid_input(msg));
-        }
-        Ok(format!(
-            "/api/v1/apps/{}/users/{}",
-            encode_segment("appId", &self.app_id)?,
-            encode_segment("userId", &self.user_id)?
-        ))
+    fn path_params(&self) -> PathParams<'_> {
+        [self.app_id.as_str(), self.user_id.as_str()].into()
     }
 
     fn body(&self) -> Result<Option<Body>> {
-        Body::json(&self.body).map(Some)
+        let wire = AppUserUpdateRequest {
+            credentials: self.body.credentials.clone(),
+            profile: profile_map(self.body.profile.as_ref())?,
+        };
+        Body::json(&wire).map(Some)
     }
 }
 
@@ -313,92 +389,111 @@ pub struct ApplicationUsers<'a> {
 }
 
 impl ApplicationUsers<'_> {
-    /// Assigns a user to app `app_id`. The profile may be a JSON map or any `Serialize` type
-    /// that serializes to an object.
-    pub fn assign<P: Serialize>(
+    /// Assigns a user to app `app_id` ([`AssignUserToApplication`]). The profile is a JSON map
+    /// by default, or any `Serialize` type that serializes to an object.
+    ///
+    /// ```
+    /// # async fn run(okta: idp_okta::Client) -> idp_okta::Result<()> {
+    /// use idp_okta::models::{AppUserAssignRequest, AppUserScope};
+    ///
+    /// let assigned = okta
+    ///     .application_users()
+    ///     .assign("0oa1app", AppUserAssignRequest::new("00u1user").scope(AppUserScope::User))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", assigned.id());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// With a profile (a JSON value or your own type):
+    ///
+    /// ```
+    /// # async fn run(okta: idp_okta::Client) -> idp_okta::Result<()> {
+    /// use idp_okta::models::AppUserAssignRequest;
+    ///
+    /// #[derive(Debug, serde::Serialize)]
+    /// struct Profile {
+    ///     role: String,
+    /// }
+    /// okta.application_users()
+    ///     .assign(
+    ///         "0oa1app",
+    ///         AppUserAssignRequest::new("00u1user").profile(serde_json::json!({ "role": "Dev" })),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// okta.application_users()
+    ///     .assign(
+    ///         "0oa1app",
+    ///         AppUserAssignRequest::new("00u2user").profile(Profile { role: "Lead".into() }),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "assign_user_to_application")]
+    pub fn assign<P: ProfileBody>(
         &self,
         app_id: impl Into<String>,
         request: AppUserAssignRequest<P>,
-    ) -> Request<AssignUserToApplication> {
-        let (profile, invalid) = match profile_to_map(request.profile) {
-            Ok(p) => (p, None),
-            Err(msg) => (None, Some(msg)),
-        };
-        let body = AppUserAssignRequest {
-            id: request.id,
-            scope: request.scope,
-            credentials: request.credentials,
-            profile,
-            extra: request.extra,
-        };
-        self.client.request(AssignUserToApplication {
-            app_id: app_id.into(),
-            body,
-            invalid,
-        })
+    ) -> Request<AssignUserToApplication<P>> {
+        self.client
+            .request(AssignUserToApplication::new(app_id, request))
     }
 
-    /// Retrieves the assignment of user `user_id` to app `app_id`.
+    /// Retrieves the assignment of user `user_id` to app `app_id` ([`GetApplicationUser`]).
+    #[doc(alias = "get_application_user")]
     pub fn get(
         &self,
         app_id: impl Into<String>,
         user_id: impl Into<String>,
     ) -> Request<GetApplicationUser> {
-        self.client.request(GetApplicationUser {
-            app_id: app_id.into(),
-            user_id: user_id.into(),
-            expand: None,
-        })
+        self.client
+            .request(GetApplicationUser::new(app_id, user_id))
     }
 
-    /// Lists the users assigned to app `app_id` (paginated: `.items()` streams every user).
+    /// Lists the users assigned to app `app_id` ([`ListApplicationUsers`]; paginated:
+    /// `.items()` streams every user).
+    #[doc(alias = "list_application_users")]
     pub fn list(&self, app_id: impl Into<String>) -> Request<ListApplicationUsers> {
-        self.client.request(ListApplicationUsers {
-            app_id: app_id.into(),
-            after: None,
-            limit: None,
-            q: None,
-            expand: None,
-            query_scope: None,
-            filter: None,
-        })
+        self.client.request(ListApplicationUsers::new(app_id))
     }
 
-    /// Unassigns user `user_id` from app `app_id`. Destructive: the app profile is lost.
+    /// Unassigns user `user_id` from app `app_id` ([`UnassignUserFromApplication`]).
+    /// Destructive: the app profile is lost.
+    #[doc(alias = "unassign_user_from_application")]
     pub fn unassign(
         &self,
         app_id: impl Into<String>,
         user_id: impl Into<String>,
     ) -> Request<UnassignUserFromApplication> {
-        self.client.request(UnassignUserFromApplication {
-            app_id: app_id.into(),
-            user_id: user_id.into(),
-            send_email: None,
-        })
+        self.client
+            .request(UnassignUserFromApplication::new(app_id, user_id))
     }
 
-    /// Updates the credentials and/or profile of user `user_id` in app `app_id`. Accepts an
-    /// [`AppUserUpdateRequest`] or (seed parity) a whole [`AppUser`], of which only the
-    /// credentials and profile are sent.
-    pub fn update<P: Serialize>(
+    /// Updates the credentials and/or profile of user `user_id` in app `app_id`
+    /// ([`UpdateApplicationUser`]). Accepts an [`AppUserUpdateRequest`] or (seed parity) a whole
+    /// [`AppUser`], of which only the credentials and profile are sent.
+    ///
+    /// ```
+    /// # async fn run(okta: idp_okta::Client) -> idp_okta::Result<()> {
+    /// use idp_okta::models::{AppUserCredentials, AppUserUpdateRequest};
+    ///
+    /// let credentials = AppUserCredentials::user_name("rae@example.com").with_password("s3cret!");
+    /// okta.application_users()
+    ///     .update("0oa1app", "00u1user", AppUserUpdateRequest::credentials(credentials))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "update_application_user")]
+    pub fn update<P: ProfileBody>(
         &self,
         app_id: impl Into<String>,
         user_id: impl Into<String>,
         request: impl Into<AppUserUpdateRequest<P>>,
-    ) -> Request<UpdateApplicationUser> {
-        let request = request.into();
-        let (profile, invalid) = match profile_to_map(request.profile) {
-            Ok(p) => (p, None),
-            Err(msg) => (None, Some(msg)),
-        };
-        self.client.request(UpdateApplicationUser {
-            app_id: app_id.into(),
-            user_id: user_id.into(),
-            body: AppUserUpdateRequest {
-                credentials: request.credentials,
-                profile,
-            },
-            invalid,
-        })
+    ) -> Request<UpdateApplicationUser<P>> {
+        self.client
+            .request(UpdateApplicationUser::new(app_id, user_id, request))
     }
 }

@@ -1,4 +1,11 @@
 //! The operations, one struct per spec operation, grouped by resource; and the operation table.
+//!
+//! Every operation is a plain value: build it with `new` and its setters, inspect it (its
+//! fields, [`Operation::path`](idp_core::Operation::path),
+//! [`Operation::query_pairs`](idp_core::Operation::query_pairs),
+//! [`Operation::body`](idp_core::Operation::body)), keep it, and run it with
+//! [`Client::execute`](crate::Client::execute) (or [`Client::items`](crate::Client::items) for
+//! lists). The resource handles (`okta.application_users()`, …) build the same values.
 
 pub mod application_connections;
 pub mod application_users;
@@ -10,57 +17,22 @@ pub use hook_keys::*;
 
 use idp_core::OperationInfo;
 
-const fn row(id: &'static str, method: &'static str, path: &'static str) -> OperationInfo {
-    OperationInfo { id, method, path }
-}
-
-/// Every operation this crate implements: the spec's `operationId`, method and path template.
+/// Every operation this crate implements: the spec's `operationId`, method and path template,
+/// read from the operations' own constants.
 pub const OPERATIONS: &[OperationInfo] = &[
-    row(
-        "activateDefaultProvisioningConnectionForApplication",
-        "POST",
-        "/api/v1/apps/{appId}/connections/default/lifecycle/activate",
-    ),
-    row(
-        "deactivateDefaultProvisioningConnectionForApplication",
-        "POST",
-        "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate",
-    ),
-    row(
-        "getDefaultProvisioningConnectionForApplication",
-        "GET",
-        "/api/v1/apps/{appId}/connections/default",
-    ),
-    row(
-        "updateDefaultProvisioningConnectionForApplication",
-        "POST",
-        "/api/v1/apps/{appId}/connections/default",
-    ),
-    row(
-        "assignUserToApplication",
-        "POST",
-        "/api/v1/apps/{appId}/users",
-    ),
-    row(
-        "getApplicationUser",
-        "GET",
-        "/api/v1/apps/{appId}/users/{userId}",
-    ),
-    row("listApplicationUsers", "GET", "/api/v1/apps/{appId}/users"),
-    row(
-        "unassignUserFromApplication",
-        "DELETE",
-        "/api/v1/apps/{appId}/users/{userId}",
-    ),
-    row(
-        "updateApplicationUser",
-        "POST",
-        "/api/v1/apps/{appId}/users/{userId}",
-    ),
-    row("createHookKey", "POST", "/api/v1/hook-keys"),
-    row("deleteHookKey", "DELETE", "/api/v1/hook-keys/{id}"),
-    row("getHookKey", "GET", "/api/v1/hook-keys/{id}"),
-    row("getPublicKey", "GET", "/api/v1/hook-keys/public/{keyId}"),
-    row("listHookKeys", "GET", "/api/v1/hook-keys"),
-    row("replaceHookKey", "PUT", "/api/v1/hook-keys/{id}"),
+    OperationInfo::of::<ActivateDefaultProvisioningConnectionForApplication>(),
+    OperationInfo::of::<DeactivateDefaultProvisioningConnectionForApplication>(),
+    OperationInfo::of::<GetDefaultProvisioningConnectionForApplication>(),
+    OperationInfo::of::<UpdateDefaultProvisioningConnectionForApplication>(),
+    OperationInfo::of::<AssignUserToApplication>(),
+    OperationInfo::of::<GetApplicationUser>(),
+    OperationInfo::of::<ListApplicationUsers>(),
+    OperationInfo::of::<UnassignUserFromApplication>(),
+    OperationInfo::of::<UpdateApplicationUser>(),
+    OperationInfo::of::<CreateHookKey>(),
+    OperationInfo::of::<DeleteHookKey>(),
+    OperationInfo::of::<GetHookKey>(),
+    OperationInfo::of::<GetPublicKey>(),
+    OperationInfo::of::<ListHookKeys>(),
+    OperationInfo::of::<ReplaceHookKey>(),
 ];

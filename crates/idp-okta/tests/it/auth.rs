@@ -7,8 +7,9 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
+use idp_okta::auth::TOKEN_REFRESH_BEFORE;
+use idp_okta::{Client, ErrorKind, RetryPolicy, SecretString, StaticToken};
 use idp_test_support::{ManualClock, MockTransport};
-use idp_okta::{Client, ErrorKind, RetryPolicy};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde_json::{Value, json};
@@ -54,6 +55,95 @@ async fn access_token_sends_bearer() -> TestResult {
     let r = mock.last_request().ok_or("no request")?;
     assert_eq!(r.header("authorization"), Some("Bearer eyBearer.tok"));
     assert!(!format!("{okta:?}").contains("eyBearer"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn custom_credentials_replace_the_built_in_modes() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(200, &json!([]));
+    mock.push_json(200, &json!([]));
+    let custom = Arc::new(StaticToken::bearer(&SecretString::from("custom-tok"))?);
+    // Custom credentials win over a built-in mode set on the same builder…
+    let okta = Client::builder()
+        .org_url(ORG)
+        .api_token("00abcSSWS")
+        .credentials(custom.clone())
+        .transport(Arc::new(mock.clone()))
+        .build()?;
+    okta.hook_keys().list().send().await?;
+    // …and need no built-in mode at all (not even a usable one).
+    let okta = Client::builder()
+        .org_url(ORG)
+        .api_token("  ")
+        .credentials(custom)
+        .transport(Arc::new(mock.clone()))
+        .build()?;
+    okta.hook_keys().list().send().await?;
+    for r in mock.requests() {
+        assert_eq!(r.header("authorization"), Some("Bearer custom-tok"));
+    }
+    assert_eq!(mock.request_count(), 2);
+    Ok(())
+}
+
+/// `token_refresh_before` sets how early the private_key_jwt token cache refreshes; without it
+/// the crate's default (`TOKEN_REFRESH_BEFORE`, 5 minutes) applies.
+#[tokio::test]
+async fn token_refresh_before_is_honoured_by_the_private_key_jwt_cache() -> TestResult {
+    assert_eq!(TOKEN_REFRESH_BEFORE, Duration::from_secs(300));
+    let token = |t: &str| json!({"token_type": "Bearer", "access_token": t, "expires_in": 3600});
+    // (setting, token responses expected after: fetch, +3000 s (600 s left), +200 s (400 s left))
+    let cases: [(Option<u64>, [&str; 3]); 3] = [
+        (None, ["at-1", "at-1", "at-1"]),
+        (Some(500), ["at-1", "at-1", "at-2"]),
+        (Some(1000), ["at-1", "at-2", "at-2"]),
+    ];
+    for (setting, want) in cases {
+        let mock = MockTransport::new();
+        let clock = ManualClock::new(SystemTime::now());
+        let mut builder = Client::builder()
+            .org_url(ORG)
+            .private_key_jwt(CLIENT_ID, RSA_PRIVATE, ["okta.inlineHooks.read"])
+            .dpop(false)
+            .transport(Arc::new(mock.clone()))
+            .clock(Arc::new(clock.clone()))
+            .retry_policy(RetryPolicy::none());
+        if let Some(secs) = setting {
+            builder = builder.token_refresh_before(Duration::from_secs(secs));
+        }
+        let okta = builder.build()?;
+        let mut seen = Vec::new();
+        let mut fetched = 0;
+        for advance in [0, 3000, 200] {
+            clock.advance(Duration::from_secs(advance));
+            // A token response is queued only when this step is expected to fetch one.
+            let step = seen.len();
+            if step == 0 || want[step] != want[step - 1] {
+                fetched += 1;
+                mock.push_json(200, &token(&format!("at-{fetched}")));
+            }
+            mock.push_json(200, &json!([]));
+            okta.hook_keys().list().send().await?;
+            let last = mock.last_request().ok_or("no request")?;
+            seen.push(
+                last.header("authorization")
+                    .and_then(|a| a.strip_prefix("Bearer "))
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+        assert_eq!(seen, want, "token_refresh_before = {setting:?}");
+        let token_requests = mock
+            .requests()
+            .iter()
+            .filter(|r| r.path() == "/oauth2/v1/token")
+            .count();
+        assert_eq!(
+            token_requests, fetched,
+            "token_refresh_before = {setting:?}"
+        );
+    }
     Ok(())
 }
 

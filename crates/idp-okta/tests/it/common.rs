@@ -2,8 +2,8 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use idp_test_support::{MockTransport, RecordedRequest};
 use idp_okta::{Client, RetryPolicy};
+use idp_test_support::{MockTransport, RecordedRequest};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 

@@ -10,6 +10,7 @@
 mod auth;
 mod common;
 mod models;
+mod operations;
 mod shape;
 mod spec;
 mod wire;

@@ -93,7 +93,7 @@ async fn send_as_decodes_into_a_custom_profile_type() -> TestResult {
         okta.application_users().update(
             "0oa1",
             "00u1",
-            idp_okta::models::AppUserUpdateRequest::<Value>::credentials(
+            idp_okta::models::AppUserUpdateRequest::credentials(
                 idp_okta::models::AppUserCredentials::user_name("u")
                     .with_password("hunter2-SECRET"),
             ),

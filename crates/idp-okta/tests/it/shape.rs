@@ -1,6 +1,5 @@
 //! Request shape of every operation: exact method, encoded path, query and body.
 
-use idp_test_support::MockTransport;
 use idp_okta::ErrorKind;
 use idp_okta::models::{
     AppUserAssignRequest, AppUserCredentials, AppUserScope, AppUserUpdateRequest,
@@ -8,6 +7,7 @@ use idp_okta::models::{
     Org2OrgProvisioningOAuthSigningSettings, ProvisioningConnectionOauthRequest,
     ProvisioningConnectionTokenRequest,
 };
+use idp_test_support::MockTransport;
 use serde_json::json;
 
 use crate::common::{TestResult, assert_request, mock_client};
@@ -205,7 +205,7 @@ async fn assign_with_an_invalid_profile_or_empty_id_sends_nothing() -> TestResul
     assert!(err.to_string().contains("JSON object"), "{err}");
     let err = okta
         .application_users()
-        .assign("0oa1", AppUserAssignRequest::<serde_json::Value>::new(" "))
+        .assign("0oa1", AppUserAssignRequest::new(" "))
         .send()
         .await
         .err()
@@ -334,11 +334,7 @@ async fn update_application_user_credentials_and_profile() -> TestResult {
     let okta = mock_client(&mock)?;
     let creds = AppUserCredentials::user_name("rae@example.com").with_password("p@ss");
     okta.application_users()
-        .update(
-            "0oa1",
-            "00u1",
-            AppUserUpdateRequest::<serde_json::Value>::credentials(creds),
-        )
+        .update("0oa1", "00u1", AppUserUpdateRequest::credentials(creds))
         .send()
         .await?;
     let r = mock.last_request().ok_or("no request")?;

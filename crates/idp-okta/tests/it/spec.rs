@@ -1,12 +1,12 @@
 //! Spec conformance: the operation table equals the spec subset, and every example of the spec
 //! decodes into its type (loaded from `shared/specs` at test time; skipped loudly when missing).
 
-use idp_core::Operation;
-use idp_test_support::{load_spec, resolve_ref, spec_operations};
+use idp_okta::Operation;
 use idp_okta::models::{
     self, AppUserAssignRequest, AppUserUpdateRequest, ProvisioningConnectionRequest,
 };
 use idp_okta::ops::*;
+use idp_test_support::{load_spec, resolve_ref, spec_operations};
 use serde_json::Value;
 
 const SPEC: &str = "okta-management-subset.yaml";
@@ -51,8 +51,7 @@ fn decode_200<O: Operation>(spec: &Value, path: &str, method: &str) -> Vec<O::Ou
         .into_iter()
         .map(|(name, value)| {
             let bytes = serde_json::to_vec(&value).unwrap_or_default();
-            idp_core::decode_json::<O::Output>(&bytes)
-                .unwrap_or_else(|e| panic!("{} example {name}: {e}", O::ID))
+            O::decode(&bytes).unwrap_or_else(|e| panic!("{} example {name}: {e}", O::ID))
         })
         .collect()
 }
@@ -66,7 +65,7 @@ fn check_204<O: Operation<Output = ()>>(spec: &Value, path: &str, method: &str) 
         "{} 204 declares a body",
         O::ID
     );
-    assert!(idp_core::decode_json::<O::Output>(b"").is_ok());
+    assert!(O::decode(b"").is_ok());
 }
 
 /// Every error example of an operation decodes into the Okta error model with a code.
@@ -89,7 +88,13 @@ fn operation_table_matches_the_spec_exactly() {
     let want = spec_operations(&spec);
     let mut have: Vec<(String, String, String)> = idp_okta::OPERATIONS
         .iter()
-        .map(|o| (o.method.to_owned(), o.path.to_owned(), o.id.to_owned()))
+        .map(|o| {
+            (
+                o.method.as_str().to_owned(),
+                o.path.to_owned(),
+                o.id.to_owned(),
+            )
+        })
         .collect();
     have.sort();
     assert_eq!(have, want);
@@ -103,11 +108,11 @@ fn operation_ids_are_the_table_ids() {
         DeactivateDefaultProvisioningConnectionForApplication::ID,
         GetDefaultProvisioningConnectionForApplication::ID,
         UpdateDefaultProvisioningConnectionForApplication::ID,
-        AssignUserToApplication::ID,
+        <AssignUserToApplication>::ID,
         GetApplicationUser::ID,
         ListApplicationUsers::ID,
         UnassignUserFromApplication::ID,
-        UpdateApplicationUser::ID,
+        <UpdateApplicationUser>::ID,
         CreateHookKey::ID,
         DeleteHookKey::ID,
         GetHookKey::ID,
@@ -323,12 +328,12 @@ fn decode_replace_hook_key() {
 #[tokio::test]
 async fn every_request_body_validates_against_its_spec_schema()
 -> Result<(), Box<dyn std::error::Error>> {
-    use idp_test_support::{MockTransport, validate_schema};
     use idp_okta::models::{
         AppUserCredentials, AppUserScope, ConnectionsSigningRotationMode, KeyRequest,
         Office365ProvisioningSettings, Org2OrgProvisioningOAuthSigningSettings,
         ProvisioningConnectionOauthRequest, ProvisioningConnectionTokenRequest,
     };
+    use idp_test_support::{MockTransport, validate_schema};
     let Some(spec) = spec() else { return Ok(()) };
     let mock = MockTransport::new();
     let okta = crate::common::mock_client(&mock)?;
@@ -350,10 +355,7 @@ async fn every_request_body_validates_against_its_spec_schema()
     }
     let users = okta.application_users();
     let _ = users
-        .assign(
-            "0oa1",
-            AppUserAssignRequest::<models::AppUserProfile>::new("00u1"),
-        )
+        .assign("0oa1", AppUserAssignRequest::new("00u1"))
         .send_as::<Value>()
         .await?;
     let _ = users
@@ -374,9 +376,7 @@ async fn every_request_body_validates_against_its_spec_schema()
         .update(
             "0oa1",
             "00u1",
-            AppUserUpdateRequest::<models::AppUserProfile>::credentials(
-                AppUserCredentials::user_name("rae2@example.com"),
-            ),
+            AppUserUpdateRequest::credentials(AppUserCredentials::user_name("rae2@example.com")),
         )
         .send_as::<Value>()
         .await?;

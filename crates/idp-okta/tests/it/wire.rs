@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use httpmock::Method::GET;
 use httpmock::MockServer;
-use idp_test_support::{ManualClock, RecordingSleeper};
 use idp_okta::{Client, ErrorKind, RetryPolicy};
+use idp_test_support::{ManualClock, RecordingSleeper};
 use serde_json::json;
 
 use crate::common::TestResult;
@@ -287,7 +287,7 @@ async fn error_causes_as_an_object_and_html_bodies_are_handled() -> TestResult {
         .api_token("t")
         .retry_policy(RetryPolicy::none())
         .build()?;
-    let update = idp_okta::models::AppUserUpdateRequest::<serde_json::Value>::credentials(
+    let update = idp_okta::models::AppUserUpdateRequest::credentials(
         idp_okta::models::AppUserCredentials::user_name("u"),
     );
     let err = okta
