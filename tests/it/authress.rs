@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use idp::authress::Client;
-use idp::authress::models::{Connection, ConnectionType, Nullable};
+use idp::authress::models::{Connection, ConnectionType};
 use idp_test_support::RecordingSleeper;
 use idp_testkit::{FakeAuthress, Fault};
 
@@ -15,12 +15,11 @@ fn client(fake: &FakeAuthress, sleeper: &RecordingSleeper) -> idp::Result<Client
 }
 
 fn oauth_connection(name: &str) -> Connection {
-    let mut c = Connection::new(ConnectionType::Oauth2);
-    c.authentication_url = Some("https://accounts.example.com/authorize".into());
-    c.token_url = Nullable::Value("https://accounts.example.com/token".into());
-    c.client_id = Nullable::Value(format!("client-{name}"));
-    c.client_secret = Nullable::Value("connection-client-secret".into());
-    c
+    Connection::new(ConnectionType::Oauth2)
+        .authentication_url("https://accounts.example.com/authorize")
+        .token_url("https://accounts.example.com/token")
+        .client_id(format!("client-{name}"))
+        .client_secret("connection-client-secret")
 }
 
 #[tokio::test]
@@ -31,19 +30,15 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
 
     // create (201)
     let created = connections.create(oauth_connection("a")).send().await?;
-    let id = created
-        .connection_id
-        .value()
-        .cloned()
-        .ok_or("no connection id")?;
+    let id = created.id().ok_or("no connection id")?.to_owned();
     assert_eq!(created.connection_type, Some(ConnectionType::Oauth2));
 
     // get
-    let mut got = connections.get(&id).send().await?;
+    let got = connections.get(&id).send().await?;
     assert_eq!(got.client_id.value().map(String::as_str), Some("client-a"));
 
     // update (PUT): edit and send back; the fake stores what was sent
-    got.issuer_url = Nullable::Value("https://accounts.example.com".into());
+    let got = got.issuer_url("https://accounts.example.com");
     let updated = connections.update(&id, got).send().await?;
     assert_eq!(
         updated.issuer_url.value().map(String::as_str),
@@ -52,7 +47,7 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
 
     // list
     let all = connections.list().collect_all().await?;
-    assert!(all.iter().any(|c| c.connection_id.value() == Some(&id)));
+    assert!(all.iter().any(|c| c.id() == Some(id.as_str())));
 
     // get user credentials, with a user id that needs encoding
     let user = "google|a/b c+d@e:f";
@@ -96,7 +91,7 @@ async fn paging_through_1200_seeded_connections_yields_each_once() -> TestResult
         .collect_all()
         .await?
         .into_iter()
-        .filter_map(|c| c.connection_id.into_value())
+        .filter_map(|c| c.id().map(str::to_owned))
         .collect();
     assert_eq!(listed, seeded);
     assert_eq!(fake.requests().len(), 12);
@@ -202,13 +197,13 @@ async fn faults_rate_limits_5xx_drops_and_truncation() -> TestResult {
 
 #[tokio::test]
 async fn a_user_token_is_passed_through_and_verified_by_the_fake() -> TestResult {
-    use idp_core::auth::ExposeSecret;
+    use idp::authress::ExposeSecret;
     let fake = FakeAuthress::start().await?;
     fake.seed_connections(2);
     // A token the caller already holds (here: one signed with the account's key, as Authress
     // would issue it); the SDK sends it unchanged.
     let key = idp::authress::auth::AccessKey::parse(fake.access_key())?;
-    let base = idp_core::BaseUrl::parse(fake.base_url())?;
+    let base = idp::authress::BaseUrl::parse(fake.base_url())?;
     let token =
         idp::authress::auth::AccessKeyTokens::new(key, &base)?.sign(std::time::SystemTime::now())?;
     let secret = token.secret().expose_secret().to_owned();

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use idp::authress::models as authress;
 use idp::kinde::models as kinde;
 use idp::okta::models as okta;
-use idp_test_support::MockTransport;
 use idp_core::{ErrorKind, RetryPolicy, decode_json};
+use idp_test_support::MockTransport;
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 

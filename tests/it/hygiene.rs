@@ -518,10 +518,9 @@ async fn authress_clients_builders_and_errors_show_no_secret() -> TestResult {
         texts.push(format!("{builder:?}"));
         let client = builder.retry_policy(idp::RetryPolicy::none()).build()?;
         texts.push(format!("{client:?}"));
-        let mut connection =
-            idp::authress::models::Connection::new(idp::authress::models::ConnectionType::Oauth2);
-        connection.client_secret =
-            idp::authress::models::Nullable::Value(walk::CONNECTION_CLIENT_SECRET.to_owned());
+        let connection =
+            idp::authress::models::Connection::new(idp::authress::models::ConnectionType::Oauth2)
+                .client_secret(walk::CONNECTION_CLIENT_SECRET);
         let create = client.connections().create(connection);
         texts.push(format!("{create:?}"));
         if let Err(e) = client.connections().list().send().await {

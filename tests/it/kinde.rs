@@ -35,8 +35,7 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
         .await?;
     let id = created.id().ok_or("no id")?.to_owned();
 
-    let got = connections.get(&id).send().await?;
-    let conn = got.connection.ok_or("no connection")?;
+    let conn = connections.get(&id).send().await?;
     assert_eq!(conn.name.as_deref(), Some("github"));
     assert_eq!(conn.strategy, Some(Strategy::Github));
 
@@ -47,24 +46,14 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
         )
         .send()
         .await?;
-    let after_update = connections
-        .get(&id)
-        .send()
-        .await?
-        .connection
-        .ok_or("no connection")?;
+    let after_update = connections.get(&id).send().await?;
     assert_eq!(after_update.display_name.as_deref(), Some("GitHub (staff)"));
 
     connections
         .replace(&id, ReplaceConnectionRequest::new("github2", "GitHub 2"))
         .send()
         .await?;
-    let after_replace = connections
-        .get(&id)
-        .send()
-        .await?
-        .connection
-        .ok_or("no connection")?;
+    let after_replace = connections.get(&id).send().await?;
     assert_eq!(after_replace.name.as_deref(), Some("github2"));
 
     let listed = connections.list().collect_all().await?;

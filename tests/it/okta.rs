@@ -995,7 +995,7 @@ async fn a_dropped_connection_on_assign_is_a_transport_error_sent_once() -> Test
         .next(1, Fault::DropConnection);
     let err = okta
         .application_users()
-        .assign(APP, AppUserAssignRequest::<Value>::new("00u1drop"))
+        .assign(APP, AppUserAssignRequest::new("00u1drop"))
         .send()
         .await
         .err()

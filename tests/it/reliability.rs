@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use idp::authress::models::{Connection, ConnectionType, Nullable};
+use idp::authress::models::{Connection, ConnectionType};
 use idp::kinde::models::{CreateConnectionRequest, Strategy};
 use idp::okta::models::{AppUserAssignRequest, AppUserProfile, KeyRequest};
 use idp::{ErrorKind, RetryPolicy};
@@ -15,7 +15,7 @@ use idp_testkit::{FakeAuthress, FakeKinde, FakeOkta, Fault, LoggedRequest};
 
 use crate::TestResult;
 use crate::common::{authress, kinde, okta};
-use crate::hostile::{RawServer, Reply};
+use idp_tests::raw_server::{RawServer, Reply};
 
 const APP: &str = "0oarel0000000000001";
 
@@ -27,11 +27,10 @@ fn storm_policy() -> RetryPolicy {
 }
 
 fn authress_connection(name: &str) -> Connection {
-    let mut c = Connection::new(ConnectionType::Oauth2);
-    c.authentication_url = Some("https://accounts.example.com/authorize".into());
-    c.token_url = Nullable::Value("https://accounts.example.com/token".into());
-    c.client_id = Nullable::Value(format!("client-{name}"));
-    c
+    Connection::new(ConnectionType::Oauth2)
+        .authentication_url("https://accounts.example.com/authorize")
+        .token_url("https://accounts.example.com/token")
+        .client_id(format!("client-{name}"))
 }
 
 fn sent(log: &[LoggedRequest], operation: &str) -> usize {
@@ -267,7 +266,7 @@ async fn authress_5xx_burst_on_get_is_retried_with_backoff_and_succeeds() -> Tes
             .next(1, Fault::Status(status));
     }
     let got = client.connections().get(&ids[0]).send().await?;
-    assert_eq!(got.connection_id.value(), Some(&ids[0]));
+    assert_eq!(got.id(), Some(ids[0].as_str()));
     assert_eq!(sent(&fake.requests(), "getConnection"), 4);
     assert_burst_waits(&sleeper, 3);
     Ok(())

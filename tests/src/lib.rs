@@ -3,3 +3,4 @@
 //! hand-written `reqwest` call can be measured against the same server in one run.
 
 pub mod bench_server;
+pub mod raw_server;

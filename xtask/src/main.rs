@@ -156,7 +156,13 @@ fn coverage() -> Result<usize, String> {
         let ours: BTreeSet<Row> = table
             .ops
             .iter()
-            .map(|o| (o.id.to_owned(), o.method.to_owned(), o.path.to_owned()))
+            .map(|o| {
+                (
+                    o.id.to_owned(),
+                    o.method.as_str().to_owned(),
+                    o.path.to_owned(),
+                )
+            })
             .collect();
         for row in &spec {
             let mark = if ours.contains(row) { "ok" } else { "MISSING" };

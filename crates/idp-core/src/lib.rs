@@ -69,6 +69,7 @@ pub mod common {
     pub use crate::enums::UnknownValue;
     pub use crate::env::EnvVars;
     pub use crate::error::{ApiError, Error, ErrorKind, Result};
+    pub use crate::http;
     pub use crate::nullable::Nullable;
     pub use crate::operation::{Body, Operation, OperationInfo, PathParams, Query};
     pub use crate::pagination::{ItemStream, NextPage, Page, PageStream, Pager, Paginated};
@@ -78,7 +79,8 @@ pub mod common {
         HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
     };
     pub use crate::urls::BaseUrl;
-    pub use crate::http;
+    /// The attribute that `Transport` and `Credentials` implementations need.
+    pub use async_trait::async_trait;
 }
 
 /// Re-exports of the HTTP types that appear in the public API.

@@ -17,7 +17,7 @@
 //! Every call returns [`Result`]; the error names the operation, the HTTP status, the provider's
 //! error code and message and the request id, and never a secret.
 //!
-//! `examples/tour.rs` walks through all three providers against the fake servers of `idp-testkit`:
+//! `examples/tour/main.rs` walks through all three providers against the fake servers of `idp-testkit`:
 //! `cargo run -p idp --example tour`.
 #![forbid(unsafe_code)]
 

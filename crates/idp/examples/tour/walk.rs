@@ -1,7 +1,7 @@
 //! The walk itself, shared by the tour's `main.rs` and by the workspace's secret-hygiene test
 //! (which runs it with tracing at TRACE and scans the logs for every secret below).
 
-use idp::authress::models::{Connection, ConnectionType, Nullable};
+use idp::authress::models::{Connection, ConnectionType};
 use idp::kinde::models::{
     CreateConnectionRequest, CreateConnectionRequestOptionsSocial, Strategy,
     UpdateConnectionRequest,
@@ -151,21 +151,25 @@ pub(crate) async fn okta(okta: &idp::okta::Client, app_id: &str, user_id: &str) 
 /// Authress: create, list, update and delete an SSO connection.
 pub(crate) async fn authress(authress: &idp::authress::Client) -> Result<()> {
     println!("── Authress ({})", authress.core().base_url());
-    let mut connection = Connection::new(ConnectionType::Oauth2);
-    connection.authentication_url = Some("https://accounts.google.com/o/oauth2/v2/auth".into());
-    connection.token_url = Nullable::Value("https://oauth2.googleapis.com/token".into());
-    connection.client_id = Nullable::Value("tour-google-client".into());
-    connection.client_secret = Nullable::Value(CONNECTION_CLIENT_SECRET.into());
+    let connection = Connection::new(ConnectionType::Oauth2)
+        .authentication_url("https://accounts.google.com/o/oauth2/v2/auth")
+        .token_url("https://oauth2.googleapis.com/token")
+        .client_id("tour-google-client")
+        .client_secret(CONNECTION_CLIENT_SECRET);
     let created = authress.connections().create(connection).send().await?;
-    let id = created.connection_id.value().cloned().unwrap_or_default();
+    let id = created.id().unwrap_or_default().to_owned();
     println!(
         "  created {id} ({})",
         created.connection_type.as_ref().map_or("?", |t| t.as_str())
     );
     let all = authress.connections().list().collect_all().await?;
     println!("  {} connection(s) listed", all.len());
-    let mut got = authress.connections().get(&id).send().await?;
-    got.issuer_url = Nullable::Value("https://accounts.google.com".into());
+    let got = authress
+        .connections()
+        .get(&id)
+        .send()
+        .await?
+        .issuer_url("https://accounts.google.com");
     let updated = authress.connections().update(&id, got).send().await?;
     println!(
         "  updated issuer → {}",
@@ -204,12 +208,7 @@ pub(crate) async fn kinde(kinde: &idp::kinde::Client) -> Result<()> {
         .send()
         .await?;
     let got = kinde.connections().get(&id).send().await?;
-    println!(
-        "  renamed → {:?}",
-        got.connection
-            .and_then(|c| c.display_name)
-            .unwrap_or_default()
-    );
+    println!("  renamed → {:?}", got.display_name.unwrap_or_default());
     kinde.connections().delete(&id).send().await?;
     println!("  deleted {id}");
     Ok(())
