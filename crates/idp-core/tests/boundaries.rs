@@ -5,17 +5,22 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Every `.rs` file below `src/`, with its text.
 fn sources() -> Vec<(PathBuf, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push((path, text));
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.push((path, text));
+                }
             }
         }
     }
@@ -25,7 +30,11 @@ fn sources() -> Vec<(PathBuf, String)> {
 #[test]
 fn core_sources_name_no_provider_header_or_rule() {
     let files = sources();
-    assert!(files.len() > 10, "the sources were not found");
+    assert!(files.len() > 15, "the sources were not found");
+    assert!(
+        files.iter().any(|(p, _)| p.ends_with("client/attempts.rs")),
+        "nested modules are read"
+    );
     // Header families and rules that belong to one provider (Okta `X-Rate-Limit-*`,
     // `X-Okta-*`; Kinde's IETF-draft `RateLimit-*`; Authress has only `Retry-After`).
     let banned = [
