@@ -44,38 +44,22 @@ impl idp_core::Provider for Authress {
     }
 }
 
-idp_core::define_request!(Authress, Client);
-
-/// A client of the Authress API. Cheap to clone; share one per process.
-///
-/// ```no_run
-/// # async fn run() -> idp_authress::Result<()> {
-/// let client = idp_authress::Client::builder()
-///     .base_url("https://login.example.com") // or https://<accountId>.api.authress.io
-///     .access_key(std::env::var("AUTHRESS_KEY").unwrap_or_default())
-///     .build()?;
-/// let connection = client.connections().get("google").send().await?;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: idp_core::Client<Authress>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("inner", &self.inner)
-            .finish()
-    }
+idp_core::define_client! {
+    /// A client of the Authress API. Cheap to clone; share one per process.
+    ///
+    /// ```no_run
+    /// # async fn run() -> idp_authress::Result<()> {
+    /// let client = idp_authress::Client::builder()
+    ///     .base_url("https://login.example.com") // or https://<accountId>.api.authress.io
+    ///     .access_key(std::env::var("AUTHRESS_KEY").unwrap_or_default())
+    ///     .build()?;
+    /// let connection = client.connections().get("google").send().await?;
+    /// # Ok(()) }
+    /// ```
+    Authress
 }
 
 impl Client {
-    /// A builder: set a base URL (optional with an access key) and one way to authenticate.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
     /// The SSO connections of the account.
     pub fn connections(&self) -> Connections<'_> {
         Connections { client: self }

@@ -2,14 +2,28 @@
 //! `Client`. They are macros only because of the orphan rule: a provider crate adds inherent
 //! methods to `Request<ItsOperation>` (the parameter setters), so the type must be its own.
 
-/// Defines `pub struct Request<O>` in a provider crate — an operation bound to that provider's
-/// client, with `send`, `send_with_meta`, `send_as`, per-call `timeout` / `retry_policy`, and for
-/// paginated operations `items`, `pages`, `pager` and `collect_all` — and the generic methods of
-/// the provider's `Client` (a struct with an `inner: idp_core::Client<Provider>` field): `core`,
-/// `request`, `execute`, `items`, `pages`, `pager`.
+/// Defines, in a provider crate, `pub struct Client` (the attributes given, typically its docs,
+/// go on it) — cheap to clone, wrapping an `idp_core::Client<Provider>` in a field `inner` — with
+/// `Client::builder()` (the crate's `ClientBuilder::new()`), `Debug` and the generic methods
+/// `core`, `request`, `execute`, `items`, `pages`, `pager`; and `pub struct Request<O>` — an
+/// operation bound to that client, with `send`, `send_with_meta`, `send_as`, per-call `timeout` /
+/// `retry_policy` / `deadline` / `idempotent_ok`, and for paginated operations `items`, `pages`,
+/// `pager` and `collect_all`. The crate adds its resource handles in its own `impl Client`.
 #[macro_export]
-macro_rules! define_request {
-    ($provider:ty, $client:ident) => {
+macro_rules! define_client {
+    ($(#[$meta:meta])* $provider:ty) => {
+        $(#[$meta])*
+        #[derive(Clone)]
+        pub struct Client {
+            inner: $crate::Client<$provider>,
+        }
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Client").field("inner", &self.inner).finish()
+            }
+        }
+
         /// An operation bound to the client, ready to send.
         ///
         /// Set optional parameters with its methods (each forwards to the operation's setter of
@@ -26,7 +40,7 @@ macro_rules! define_request {
 
         impl<O: $crate::Operation<Provider = $provider>> Request<O> {
             /// Binds `op` to `client` (as [`Client::request`] does).
-            pub fn new(client: &$client, op: O) -> Self {
+            pub fn new(client: &Client, op: O) -> Self {
                 Request(client.inner.call(op))
             }
 
@@ -127,7 +141,12 @@ macro_rules! define_request {
             }
         }
 
-        impl $client {
+        impl Client {
+            /// A builder (the same as [`ClientBuilder::new`]).
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
             /// The core client (base URL, retry policy, raw execution with per-call options).
             pub fn core(&self) -> &$crate::Client<$provider> {
                 &self.inner

@@ -54,38 +54,30 @@ impl idp_core::Provider for Kinde {
     }
 }
 
-idp_core::define_request!(Kinde, Client);
-
-/// A Kinde Management API client. Cheap to clone; share one per process (the M2M token cache is
-/// inside, and Kinde bills per issued token).
-///
-/// Run any operation built as a value with [`Client::execute`] (lists: [`Client::items`],
-/// [`Client::pages`], [`Client::pager`]), or through the resource handle
-/// ([`Client::connections`]), which builds the same values.
-///
-/// ```no_run
-/// # async fn run() -> idp_kinde::Result<()> {
-/// use idp_kinde::ops::GetConnection;
-/// let kinde = idp_kinde::Client::builder()
-///     .domain("acme.kinde.com")
-///     .client_credentials("m2m-client-id", "m2m-client-secret")
-///     .build()?;
-/// let connection = kinde.connections().get("conn_0123456789abcdef").send().await?;
-/// let same = kinde.execute(GetConnection::new("conn_0123456789abcdef")).await?;
-/// assert_eq!(connection.id(), same.id());
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Debug)]
-pub struct Client {
-    inner: idp_core::Client<Kinde>,
+idp_core::define_client! {
+    /// A Kinde Management API client. Cheap to clone; share one per process (the M2M token cache is
+    /// inside, and Kinde bills per issued token).
+    ///
+    /// Run any operation built as a value with [`Client::execute`] (lists: [`Client::items`],
+    /// [`Client::pages`], [`Client::pager`]), or through the resource handle
+    /// ([`Client::connections`]), which builds the same values.
+    ///
+    /// ```no_run
+    /// # async fn run() -> idp_kinde::Result<()> {
+    /// use idp_kinde::ops::GetConnection;
+    /// let kinde = idp_kinde::Client::builder()
+    ///     .domain("acme.kinde.com")
+    ///     .client_credentials("m2m-client-id", "m2m-client-secret")
+    ///     .build()?;
+    /// let connection = kinde.connections().get("conn_0123456789abcdef").send().await?;
+    /// let same = kinde.execute(GetConnection::new("conn_0123456789abcdef")).await?;
+    /// assert_eq!(connection.id(), same.id());
+    /// # Ok(()) }
+    /// ```
+    Kinde
 }
 
 impl Client {
-    /// A builder: set [`ClientBuilder::domain`] and credentials, then [`ClientBuilder::build`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
     /// The connections: create, delete, get, list, replace, update.
     pub fn connections(&self) -> Connections<'_> {
         Connections::new(self)

@@ -74,43 +74,27 @@ impl Provider for Okta {
     }
 }
 
-idp_core::define_request!(Okta, Client);
-
-/// An Okta management API client. Cheap to clone; share one per org.
-///
-/// ```no_run
-/// # async fn run() -> idp_okta::Result<()> {
-/// let okta = idp_okta::Client::builder()
-///     .org_url("https://acme.okta.com")
-///     .api_token("00abc…")
-///     .build()?;
-/// let user = okta.application_users().get("0oa1app", "00u1user").send().await?;
-/// println!("{:?}", user.status);
-/// let mut users = okta.application_users().list("0oa1app").limit(200).items();
-/// while let Some(user) = users.try_next().await? {
-///     println!("{:?}", user.id);
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: idp_core::Client<Okta>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("inner", &self.inner)
-            .finish()
-    }
+idp_core::define_client! {
+    /// An Okta management API client. Cheap to clone; share one per org.
+    ///
+    /// ```no_run
+    /// # async fn run() -> idp_okta::Result<()> {
+    /// let okta = idp_okta::Client::builder()
+    ///     .org_url("https://acme.okta.com")
+    ///     .api_token("00abc…")
+    ///     .build()?;
+    /// let user = okta.application_users().get("0oa1app", "00u1user").send().await?;
+    /// println!("{:?}", user.status);
+    /// let mut users = okta.application_users().list("0oa1app").limit(200).items();
+    /// while let Some(user) = users.try_next().await? {
+    ///     println!("{:?}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Okta
 }
 
 impl Client {
-    /// A builder: set `org_url` and one of `api_token`, `access_token` or `private_key_jwt`.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
     /// The default provisioning connection of apps.
     pub fn application_connections(&self) -> ApplicationConnections<'_> {
         ApplicationConnections { client: self }
