@@ -21,10 +21,6 @@ pub const ACCESS_KEY_VARS: &[&str] = &["AUTHRESS_KEY", "AUTHRESS_SERVICE_CLIENT_
 /// The variables holding the base URL, in order.
 pub const BASE_URL_VARS: &[&str] = &["AUTHRESS_API_URL", "AUTHRESS_CUSTOM_DOMAIN"];
 
-fn first<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> Option<String> {
-    names.iter().find_map(|name| env.optional(name))
-}
-
 impl ClientBuilder {
     /// A builder configured from the process environment (see [the table](crate::config)); set
     /// further options on it before [`ClientBuilder::build`].
@@ -47,14 +43,14 @@ impl ClientBuilder {
     /// # Errors
     /// [`crate::ErrorKind::InvalidInput`] when no access key variable is set.
     pub fn from_env_vars<F: Fn(&str) -> Option<String>>(env: EnvVars<F>) -> Result<ClientBuilder> {
-        let key = first(&env, ACCESS_KEY_VARS).ok_or_else(|| {
+        let key = env.first_of(ACCESS_KEY_VARS).ok_or_else(|| {
             Error::invalid_input(format!(
                 "authress: no access key in the environment (set {})",
                 ACCESS_KEY_VARS.join(" or ")
             ))
         })?;
         let mut builder = ClientBuilder::new().access_key(key);
-        if let Some(url) = first(&env, BASE_URL_VARS) {
+        if let Some(url) = env.first_of(BASE_URL_VARS) {
             builder = builder.base_url(url);
         }
         Ok(builder)

@@ -52,6 +52,11 @@ impl<F: Fn(&str) -> Option<String>> EnvVars<F> {
             .filter(|v| !v.is_empty())
     }
 
+    /// The first of several spellings of one setting that is set (trimmed, non-empty).
+    pub fn first_of(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|name| self.optional(name))
+    }
+
     /// As [`EnvVars::optional`], remembering `name` as missing when it is unset.
     pub fn required(&mut self, name: &'static str) -> Option<String> {
         let value = self.optional(name);

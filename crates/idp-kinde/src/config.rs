@@ -40,7 +40,16 @@ impl ClientBuilder {
     /// # Errors
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming every missing variable.
     pub fn from_env() -> Result<ClientBuilder> {
-        from_vars(EnvVars::system())
+        ClientBuilder::from_env_vars(EnvVars::system())
+    }
+
+    /// A builder configured from any lookup of the same variables (tests and secret stores pass
+    /// `EnvVars::from_fn(..)` instead of the process environment).
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::from_env`].
+    pub fn from_env_vars<F: Fn(&str) -> Option<String>>(env: EnvVars<F>) -> Result<ClientBuilder> {
+        from_vars(env)
     }
 }
 

@@ -31,7 +31,16 @@ impl ClientBuilder {
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for missing variables (all
     /// of them named in one error) or an invalid one, never echoing a secret.
     pub fn from_env() -> Result<ClientBuilder> {
-        from_vars(EnvVars::system())
+        ClientBuilder::from_env_vars(EnvVars::system())
+    }
+
+    /// A builder configured from any lookup of the same variables (tests and secret stores pass
+    /// `EnvVars::from_fn(..)` instead of the process environment).
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::from_env`].
+    pub fn from_env_vars<F: Fn(&str) -> Option<String>>(env: EnvVars<F>) -> Result<ClientBuilder> {
+        from_vars(env)
     }
 }
 
@@ -47,13 +56,8 @@ impl Client {
     }
 }
 
-/// The first of several spellings of one setting that is set.
-fn first<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> Option<String> {
-    names.iter().find_map(|n| env.optional(n))
-}
-
 fn seconds<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> Result<Option<u64>> {
-    match first(env, names) {
+    match env.first_of(names) {
         None => Ok(None),
         Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
             Error::invalid_input(format!("{} must be a whole number of seconds", names[0]))
@@ -105,7 +109,7 @@ fn with_credentials<F: Fn(&str) -> Option<String>>(
                 .filter(|s| !s.is_empty())
                 .collect();
             let mut b = builder.private_key_jwt(client_id, private_key(key)?, scopes);
-            if let Some(kid) = first(env, &["OKTA_CLIENT_KID", "OKTA_CLIENT_PRIVATEKEYID"]) {
+            if let Some(kid) = env.first_of(&["OKTA_CLIENT_KID", "OKTA_CLIENT_PRIVATEKEYID"]) {
                 b = b.key_id(kid);
             }
             if let Some(dpop) = env.optional("OKTA_CLIENT_DPOPENABLED") {
