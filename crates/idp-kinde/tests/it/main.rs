@@ -3,6 +3,7 @@
 
 mod auth;
 mod common;
+mod conditions;
 mod errors;
 mod operations;
 mod pagination;

@@ -9,6 +9,7 @@
 
 mod auth;
 mod common;
+mod conditions;
 mod models;
 mod operations;
 mod shape;
