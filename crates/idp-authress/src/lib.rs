@@ -82,7 +82,7 @@
 //! #[derive(Debug)]
 //! struct Canned;
 //!
-//! #[async_trait::async_trait]
+//! #[idp_authress::async_trait]
 //! impl Transport for Canned {
 //!     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
 //!         assert_eq!(request.uri().path(), "/v1/connections/google");

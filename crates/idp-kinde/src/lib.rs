@@ -86,7 +86,7 @@
 //! #[derive(Debug)]
 //! struct Canned;
 //!
-//! #[async_trait::async_trait]
+//! #[idp_kinde::async_trait]
 //! impl Transport for Canned {
 //!     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
 //!         assert_eq!(request.uri().path(), "/api/v1/connections/conn_1");

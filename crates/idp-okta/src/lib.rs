@@ -139,7 +139,7 @@
 //!     seen: Mutex<Vec<String>>,
 //! }
 //!
-//! #[async_trait::async_trait]
+//! #[idp_okta::async_trait]
 //! impl Transport for Canned {
 //!     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
 //!         let auth = request.headers().get("authorization").and_then(|v| v.to_str().ok());
