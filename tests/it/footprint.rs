@@ -19,7 +19,6 @@ fn closure(package: &str) -> Result<BTreeSet<String>, Box<dyn std::error::Error>
             "normal,build",
             "--prefix",
             "none",
-            "--offline",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()?;

@@ -81,7 +81,6 @@ fn published_dependency_tree_has_no_test_tooling() {
             "normal",
             "--prefix",
             "none",
-            "--offline",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output();
