@@ -3,6 +3,13 @@
 //!
 //! Kinde's spec declares the options as a `oneOf` with no discriminator, so the SDK never guesses:
 //! the caller picks the variant, which is sent as the plain JSON object it holds.
+//!
+//! Kinde adds option fields every few months (`saml_idp_metadata_xml` and
+//! `sign_request_algorithm` appeared in 2026), and the per-call variants copy the spec's own drift
+//! (no `is_auto_join_organization_enabled` on update/replace, no `saml_sign_in_url` on replace).
+//! Every variant therefore has an `extra` map: what the model does not know is set with
+//! `.extra(name, value)`, sent next to the known fields, and kept when decoding (an unknown field
+//! is never an error).
 
 use std::fmt;
 
@@ -11,9 +18,10 @@ use serde_json::{Map, Value};
 
 use super::{NameIdFormat, ProtocolBinding, SignRequestAlgorithm};
 
-/// Declares one `options` variant: every field optional and omitted when unset, unknown fields
-/// refused when decoding (so the `oneOf` choice stays unambiguous), chainable setters, the list of
-/// wire names, and a `Debug` that redacts the secret fields.
+/// Declares one `options` variant: every field optional and omitted when unset, fields this SDK
+/// does not know kept in `extra` (sent as top-level keys of the object), chainable setters, the
+/// list of wire names, and a `Debug` that redacts the secret fields and shows only the names of
+/// the `extra` fields (their values may be secrets the SDK cannot recognise).
 macro_rules! options_model {
     (
         $(#[$meta:meta])*
@@ -24,7 +32,6 @@ macro_rules! options_model {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(deny_unknown_fields)]
         #[non_exhaustive]
         pub struct $name {
             $(
@@ -32,10 +39,14 @@ macro_rules! options_model {
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
+            /// Option fields this version of the SDK does not model, sent and kept as they are
+            /// (set them with `.extra(name, value)`).
+            #[serde(flatten)]
+            pub extra: Map<String, Value>,
         }
 
         impl $name {
-            /// The wire names of every field, in declaration order.
+            /// The wire names of every modelled field, in declaration order (not `extra`).
             pub const FIELD_NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
 
             /// Options with nothing set; add fields with the setters.
@@ -51,6 +62,15 @@ macro_rules! options_model {
                     self
                 }
             )*
+
+            /// Sets an option field this SDK does not model (e.g. one Kinde added after this
+            /// release); it is sent as a key of the `options` object next to the known ones. A
+            /// name the model knows is sent twice — use its setter instead.
+            #[must_use]
+            pub fn extra(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+                self.extra.insert(name.into(), value.into());
+                self
+            }
         }
 
         impl fmt::Debug for $name {
@@ -64,10 +84,29 @@ macro_rules! options_model {
                         s.field(stringify!($field), &self.$field);
                     }
                 )*
+                if !self.extra.is_empty() {
+                    s.field("extra_keys", &self.extra.keys().collect::<Vec<_>>());
+                }
                 s.finish()
             }
         }
+
+        impl OptionsVariant for $name {
+            const FIELD_NAMES: &'static [&'static str] = $name::FIELD_NAMES;
+        }
     };
+}
+
+/// What the `options` choice needs to know of a variant to pick it when decoding.
+trait OptionsVariant {
+    const FIELD_NAMES: &'static [&'static str];
+}
+
+/// How many of `map`'s keys variant `V` models.
+fn known_keys<V: OptionsVariant>(map: &Map<String, Value>) -> usize {
+    map.keys()
+        .filter(|k| V::FIELD_NAMES.contains(&k.as_str()))
+        .count()
 }
 
 options_model! {
@@ -337,8 +376,10 @@ options_model! {
 }
 
 /// Declares an `options` choice (the spec's `oneOf` without discriminator): serialized as the
-/// chosen variant's object; decoded as the first variant whose fields cover every key (Social,
-/// then Azure AD, then SAML) — a variant chosen that way serializes back to the same JSON.
+/// chosen variant's object. Decoded leniently, never failing on a key: the first variant whose
+/// fields cover every key (Social, then Azure AD, then SAML) — a variant chosen that way
+/// serializes back to the same JSON — else the variant that models the most keys (the first of
+/// equals), with the keys it does not model kept in its `extra`.
 macro_rules! options_choice {
     (
         $(#[$meta:meta])*
@@ -349,7 +390,7 @@ macro_rules! options_choice {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         // Request bodies are built once per call; boxing the SAML variant would only make
@@ -362,6 +403,33 @@ macro_rules! options_choice {
             AzureAd($azure),
             /// SAML identity providers (`saml:*` strategies).
             Saml($saml),
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let map = Map::<String, Value>::deserialize(deserializer)?;
+                let counts = [
+                    known_keys::<$social>(&map),
+                    known_keys::<$azure>(&map),
+                    known_keys::<$saml>(&map),
+                ];
+                let pick = counts
+                    .iter()
+                    .position(|c| *c == map.len())
+                    .or_else(|| {
+                        let best = counts.iter().copied().max().unwrap_or(0);
+                        counts.iter().position(|c| *c == best)
+                    })
+                    .unwrap_or(0);
+                let value = Value::Object(map);
+                match pick {
+                    1 => serde_json::from_value(value).map($name::AzureAd),
+                    2 => serde_json::from_value(value).map($name::Saml),
+                    _ => serde_json::from_value(value).map($name::Social),
+                }
+                .map_err(D::Error::custom)
+            }
         }
 
         impl From<$social> for $name {
@@ -444,6 +512,60 @@ mod tests {
     }
 
     #[test]
+    fn extra_option_fields_are_sent_next_to_the_known_ones()
+    -> Result<(), Box<dyn std::error::Error>> {
+        // `is_auto_join_organization_enabled` is missing from the spec's update/replace Azure AD
+        // variants (create has it); `saml_sign_in_url` from the replace SAML variant.
+        let azure = UpdateConnectionRequestOptionsAzureAd::new()
+            .entra_id_domain("kinde.com")
+            .extra("is_auto_join_organization_enabled", true);
+        assert_eq!(
+            serde_json::to_value(&azure)?,
+            json!({"entra_id_domain": "kinde.com", "is_auto_join_organization_enabled": true})
+        );
+        let saml = ReplaceConnectionRequestOptionsSaml::new()
+            .extra("saml_sign_in_url", "https://idp.example.com/sso")
+            .extra("some_secret_2027", "S3CRET");
+        let text = format!("{saml:?}");
+        assert!(
+            text.contains("saml_sign_in_url") && !text.contains("S3CRET"),
+            "{text}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_option_fields_never_fail_decoding_and_are_kept()
+    -> Result<(), Box<dyn std::error::Error>> {
+        // A Social variant with a key Kinde added after this release.
+        let social: CreateConnectionRequestOptions = serde_json::from_value(
+            json!({"client_id": "a", "client_secret": "b", "is_brand_new": 1}),
+        )?;
+        let CreateConnectionRequestOptions::Social(ref inner) = social else {
+            return Err(format!("not Social: {social:?}").into());
+        };
+        assert_eq!(inner.client_id.as_deref(), Some("a"));
+        assert_eq!(inner.extra.get("is_brand_new"), Some(&json!(1)));
+        assert_eq!(
+            serde_json::to_value(&social)?,
+            json!({"client_id": "a", "client_secret": "b", "is_brand_new": 1})
+        );
+        // SAML keys win when they are the most numerous, whatever else is there.
+        let saml: ReplaceConnectionRequestOptions = serde_json::from_value(json!({
+            "saml_entity_id": "e", "name_id_format": "Transient",
+            "saml_sign_in_url": "https://idp/sso", "client_id": "a"
+        }))?;
+        let ReplaceConnectionRequestOptions::Saml(ref inner) = saml else {
+            return Err(format!("not SAML: {saml:?}").into());
+        };
+        let mut extra: Vec<&String> = inner.extra.keys().collect();
+        extra.sort();
+        assert_eq!(extra, ["client_id", "saml_sign_in_url"]);
+        assert_eq!(inner.name_id_format, Some(NameIdFormat::Transient));
+        Ok(())
+    }
+
+    #[test]
     fn options_decode_to_the_smallest_covering_variant() -> Result<(), Box<dyn std::error::Error>> {
         let social: CreateConnectionRequestOptions =
             serde_json::from_value(json!({"client_id": "a", "client_secret": "b"}))?;
@@ -455,10 +577,6 @@ mod tests {
             json!({"saml_entity_id": "e", "name_id_format": "Email address"}),
         )?;
         assert!(matches!(saml, UpdateConnectionRequestOptions::Saml(_)));
-        let none = serde_json::from_value::<ReplaceConnectionRequestOptions>(
-            json!({"client_id": "a", "saml_entity_id": "e"}),
-        );
-        assert!(none.is_err());
         Ok(())
     }
 }

@@ -1,17 +1,41 @@
 //! The bodies of `create_connection`, `update_connection` (PATCH, partial) and
 //! `replace_connection` (PUT, whole configuration).
 
+use idp_core::Nullable;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::{
     CreateConnectionRequestOptions, ReplaceConnectionRequestOptions, Strategy,
     UpdateConnectionRequestOptions,
 };
 
+/// The `extra` setter shared by the three request bodies.
+macro_rules! extra_setter {
+    ($name:ident) => {
+        impl $name {
+            /// Sets a top-level field this SDK does not model (e.g. one Kinde added after this
+            /// release); it is sent next to the known fields. A name the model knows is sent
+            /// twice — use its setter instead.
+            #[must_use]
+            pub fn extra(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+                self.extra.insert(name.into(), value.into());
+                self
+            }
+        }
+    };
+}
+
+extra_setter!(CreateConnectionRequest);
+extra_setter!(UpdateConnectionRequest);
+extra_setter!(ReplaceConnectionRequest);
+
 /// The body of `create_connection` (schema `create_connection_request`).
 ///
 /// `name`, `display_name` and `strategy` are always sent (every Kinde client does; the API
-/// required them until 2025); the rest only when set.
+/// required them until 2025); the rest only when set. `organization_code` is `nullable` in the
+/// spec: it can be left out (the default), sent as an explicit `null`
+/// (`.organization_code(Nullable::Null)`) or set. Fields this SDK does not model go in `extra`.
 ///
 /// ```
 /// use idp_kinde::models::{CreateConnectionRequest, CreateConnectionRequestOptionsSocial, Strategy};
@@ -43,12 +67,15 @@ pub struct CreateConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_applications: Option<Vec<String>>,
     /// Enterprise connections only: the code of the organization that manages this connection
-    /// (e.g. `org_80581732fbe`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_code: Option<String>,
+    /// (e.g. `org_80581732fbe`); `nullable` in the spec, so it may be sent as an explicit `null`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub organization_code: Nullable<String>,
     /// Provider-specific options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreateConnectionRequestOptions>,
+    /// Top-level fields this version of the SDK does not model, sent and kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl CreateConnectionRequest {
@@ -63,8 +90,9 @@ impl CreateConnectionRequest {
             display_name: display_name.into(),
             strategy: strategy.into(),
             enabled_applications: None,
-            organization_code: None,
+            organization_code: Nullable::Absent,
             options: None,
+            extra: Map::new(),
         }
     }
 
@@ -75,10 +103,23 @@ impl CreateConnectionRequest {
         self
     }
 
-    /// Sets the organization that manages the connection (enterprise connections only).
+    /// Sets the organization that manages the connection (enterprise connections only), or
+    /// sends an explicit `null` with `Nullable::Null`:
+    ///
+    /// ```
+    /// use idp_kinde::Nullable;
+    /// use idp_kinde::models::{CreateConnectionRequest, Strategy};
+    /// let owned = CreateConnectionRequest::new("okta", "Okta", Strategy::SamlOkta)
+    ///     .organization_code("org_80581732fbe");
+    /// assert_eq!(serde_json::to_value(&owned)?["organization_code"], "org_80581732fbe");
+    /// let none = CreateConnectionRequest::new("okta", "Okta", Strategy::SamlOkta)
+    ///     .organization_code(Nullable::Null);
+    /// assert_eq!(serde_json::to_value(&none)?.get("organization_code"), Some(&serde_json::Value::Null));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     #[must_use]
-    pub fn organization_code(mut self, code: impl Into<String>) -> Self {
-        self.organization_code = Some(code.into());
+    pub fn organization_code(mut self, code: impl Into<Nullable<String>>) -> Self {
+        self.organization_code = code.into();
         self
     }
 
@@ -114,6 +155,9 @@ pub struct UpdateConnectionRequest {
     /// Provider-specific options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<UpdateConnectionRequestOptions>,
+    /// Top-level fields this version of the SDK does not model, sent and kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl UpdateConnectionRequest {
@@ -167,6 +211,9 @@ pub struct ReplaceConnectionRequest {
     /// Provider-specific options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ReplaceConnectionRequestOptions>,
+    /// Top-level fields this version of the SDK does not model, sent and kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl ReplaceConnectionRequest {
@@ -177,6 +224,7 @@ impl ReplaceConnectionRequest {
             display_name: display_name.into(),
             enabled_applications: None,
             options: None,
+            extra: Map::new(),
         }
     }
 

@@ -7,6 +7,7 @@ mod conditions;
 mod errors;
 mod operations;
 mod pagination;
+mod real_api;
 mod request_shape;
 mod retry;
 mod spec;
