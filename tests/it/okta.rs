@@ -193,8 +193,8 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
     let fresh = connections.get_default(APP).send().await?;
     assert_eq!(fresh.status, ProvisioningConnectionStatus::Disabled);
     assert_eq!(
-        fresh.profile.auth_scheme,
-        ProvisioningConnectionAuthScheme::UnknownScheme
+        fresh.auth_scheme(),
+        Some(&ProvisioningConnectionAuthScheme::UnknownScheme)
     );
     assert_eq!(fake.provisioning_token(APP), None);
 
@@ -214,14 +214,14 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
         Some(ProvisioningConnectionAuthScheme::Token)
     );
     assert_eq!(
-        updated.profile.auth_scheme,
-        ProvisioningConnectionAuthScheme::Token
+        updated.auth_scheme(),
+        Some(&ProvisioningConnectionAuthScheme::Token)
     );
     assert_eq!(
         updated.base_url.as_deref(),
         Some("https://scim.example.com/v2")
     );
-    assert!(!updated.profile.extra.contains_key("token"));
+    assert!(!updated.profile.as_ref().is_some_and(|p| p.extra.contains_key("token")));
     assert_eq!(
         fake.provisioning_token(APP).as_deref(),
         Some("scim-bearer-token")

@@ -94,7 +94,7 @@
 //! use idp_okta::models::ProvisioningConnectionTokenRequest;
 //!
 //! let conn = okta.application_connections().get_default("0oa1app").send().await?;
-//! println!("{} {}", conn.status, conn.profile.auth_scheme);
+//! println!("{} {:?}", conn.status, conn.auth_scheme());
 //! okta.application_connections()
 //!     .update_default("0oa1app", ProvisioningConnectionTokenRequest::new("scim-token"))
 //!     .activate(true)

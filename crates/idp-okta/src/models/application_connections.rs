@@ -99,19 +99,39 @@ impl fmt::Debug for Office365ProvisioningSettings {
 }
 
 /// Org2Org OAuth signing settings (`Org2OrgProvisioningOAuthSigningSettings`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The spec requires `rotationMode`, but a response may leave it out (or send `null`) and carry
+/// fields the spec does not declare: both decode, and unknown fields are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Org2OrgProvisioningOAuthSigningSettings {
-    /// The key rotation mode.
-    #[serde(rename = "rotationMode")]
-    pub rotation_mode: ConnectionsSigningRotationMode,
+    /// The key rotation mode (always sent by [`Org2OrgProvisioningOAuthSigningSettings::new`]).
+    #[serde(
+        rename = "rotationMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rotation_mode: Option<ConnectionsSigningRotationMode>,
+    /// Fields this version of the SDK does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl Org2OrgProvisioningOAuthSigningSettings {
     /// Settings with a rotation mode.
     pub fn new(rotation_mode: ConnectionsSigningRotationMode) -> Self {
-        Org2OrgProvisioningOAuthSigningSettings { rotation_mode }
+        Org2OrgProvisioningOAuthSigningSettings {
+            rotation_mode: Some(rotation_mode),
+            extra: Map::new(),
+        }
     }
+}
+
+/// `null` decodes as the type's default (Okta sends `"status": null` on some connections).
+fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The profile of a token-based connection request (`ProvisioningConnectionTokenRequestProfile`).
@@ -211,6 +231,17 @@ impl ProvisioningConnectionTokenRequest {
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Org2Org: the client id of the target org's service app, sent as `profile.clientId`.
+    /// The schema does not declare it, but Okta's own Org2Org TOKEN example sends it
+    /// (`okta-management-openapi-spec`, `ProvisioningConnectionTokenRequest` examples).
+    #[must_use]
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.profile
+            .extra
+            .insert("clientId".into(), Value::String(client_id.into()));
         self
     }
 }
@@ -327,12 +358,18 @@ impl<'de> Deserialize<'de> for ProvisioningConnectionRequest {
 }
 
 /// The profile of a provisioning connection (`ProvisioningConnectionResponseProfile`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The spec requires `authScheme`; a response that leaves it out still decodes (`None`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProvisioningConnectionResponseProfile {
     /// The authentication scheme.
-    #[serde(rename = "authScheme")]
-    pub auth_scheme: ProvisioningConnectionAuthScheme,
+    #[serde(
+        rename = "authScheme",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_scheme: Option<ProvisioningConnectionAuthScheme>,
     /// Org2Org signing settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing: Option<Org2OrgProvisioningOAuthSigningSettings>,
@@ -341,8 +378,15 @@ pub struct ProvisioningConnectionResponseProfile {
     pub extra: Map<String, Value>,
 }
 
-/// A provisioning connection (`ProvisioningConnectionResponse`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A provisioning connection (`ProvisioningConnectionResponse`, and the legacy
+/// `ProvisioningConnection` the seed documents describe).
+///
+/// Every shape Okta is known to answer decodes: the current one (`profile.authScheme`,
+/// `status`), the legacy one with only top-level `authScheme` and `status` and no `profile`
+/// (what Okta's own Java SDK integration test reads from a fresh Org2Org app:
+/// `authScheme=TOKEN, status=DISABLED`), and `"status": null`. Read the scheme with
+/// [`ProvisioningConnectionResponse::auth_scheme`], which looks in both places.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProvisioningConnectionResponse {
     /// The top-level auth scheme. The spec types it as the one-value `TOKEN` enum, but Okta's
@@ -356,10 +400,11 @@ pub struct ProvisioningConnectionResponse {
     /// Base URL (token connections).
     #[serde(rename = "baseUrl", default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    /// The connection profile.
-    pub profile: ProvisioningConnectionResponseProfile,
-    /// The connection status (`DISABLED` when absent, the spec's default).
-    #[serde(default)]
+    /// The connection profile (absent in the legacy shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProvisioningConnectionResponseProfile>,
+    /// The connection status (`DISABLED` when absent or `null`, the spec's default).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub status: ProvisioningConnectionStatus,
     /// Links.
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
@@ -367,6 +412,22 @@ pub struct ProvisioningConnectionResponse {
     /// Fields this version of the SDK does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ProvisioningConnectionResponse {
+    /// The authentication scheme: `profile.authScheme` when the profile carries one, otherwise
+    /// the top-level `authScheme` (the legacy shape), otherwise `None`.
+    pub fn auth_scheme(&self) -> Option<&ProvisioningConnectionAuthScheme> {
+        self.profile
+            .as_ref()
+            .and_then(|p| p.auth_scheme.as_ref())
+            .or(self.auth_scheme.as_ref())
+    }
+
+    /// The Org2Org signing settings, if the profile has them.
+    pub fn signing(&self) -> Option<&Org2OrgProvisioningOAuthSigningSettings> {
+        self.profile.as_ref().and_then(|p| p.signing.as_ref())
+    }
 }
 
 /// The name the seed documents (Okta's Python SDK) use for a provisioning connection.

@@ -12,6 +12,7 @@ mod common;
 mod conditions;
 mod models;
 mod operations;
+mod real_org;
 mod shape;
 mod spec;
 mod wire;

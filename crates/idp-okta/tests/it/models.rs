@@ -1,6 +1,9 @@
 //! Model round trips and Okta's deviations from its spec.
 
-use idp_okta::models::{AppUser, AppUserStatus, ProvisioningConnectionResponse};
+use idp_okta::models::{
+    AppUser, AppUserStatus, ProvisioningConnectionAuthScheme, ProvisioningConnectionResponse,
+    ProvisioningConnectionStatus,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -73,7 +76,48 @@ fn undeclared_nulls_are_accepted() -> TestResult {
         "DISABLED",
         "the spec's default status"
     );
-    assert_eq!(conn.profile.auth_scheme.as_str(), "UNKNOWN");
+    assert_eq!(conn.auth_scheme().map(|s| s.as_str()), Some("UNKNOWN"));
+    Ok(())
+}
+
+/// Issue 13, item 1. The seed documents the legacy `ProvisioningConnection` (top-level
+/// `authScheme` and `status`, no `profile`), and Okta's Java SDK integration test reads a fresh
+/// Org2Org app as only `authScheme=TOKEN, status=DISABLED`.
+#[test]
+fn legacy_profile_less_connection_decodes() -> TestResult {
+    let conn: ProvisioningConnectionResponse =
+        serde_json::from_value(json!({"authScheme": "TOKEN", "status": "DISABLED"}))?;
+    assert_eq!(conn.profile, None);
+    assert_eq!(conn.status, ProvisioningConnectionStatus::Disabled);
+    assert_eq!(
+        conn.auth_scheme(),
+        Some(&ProvisioningConnectionAuthScheme::Token)
+    );
+    Ok(())
+}
+
+/// Issue 13, item 1: `profile` without `authScheme`, `"status": null`, and Org2Org signing
+/// settings without `rotationMode` (and with a field the spec does not declare).
+#[test]
+fn connection_with_null_status_scheme_less_profile_and_partial_signing_decodes() -> TestResult {
+    let original = json!({
+        "status": null,
+        "profile": {"clientId": "0oaTarget", "signing": {"kid": "k1"}},
+        "_links": {"self": {"href": "https://acme.okta.com/api/v1/apps/0oa1/connections/default"}}
+    });
+    let conn: ProvisioningConnectionResponse = serde_json::from_value(original)?;
+    assert_eq!(conn.status, ProvisioningConnectionStatus::Disabled);
+    assert_eq!(conn.auth_scheme(), None);
+    let signing = conn.signing().ok_or("signing")?;
+    assert_eq!(signing.rotation_mode, None);
+    assert_eq!(signing.extra.get("kid"), Some(&json!("k1")));
+    let profile = conn.profile.as_ref().ok_or("profile")?;
+    assert_eq!(profile.extra.get("clientId"), Some(&json!("0oaTarget")));
+    // Re-encoding keeps what was read (the signing `kid` is not dropped).
+    assert_eq!(
+        serde_json::to_value(&conn)?["profile"]["signing"],
+        json!({"kid": "k1"})
+    );
     Ok(())
 }
 

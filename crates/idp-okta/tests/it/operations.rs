@@ -152,12 +152,21 @@ async fn get_default_provisioning_connection() -> TestResult {
     let (_okta, client) = fake().await?;
     let fresh = client.execute(Op::new("0oa1")).await?;
     assert_eq!(fresh.status, ProvisioningConnectionStatus::Disabled);
-    assert_eq!(fresh.profile.auth_scheme.as_str(), "UNKNOWN");
+    assert_eq!(
+        fresh.auth_scheme().map(|s| s.as_str()).unwrap_or_default(),
+        "UNKNOWN"
+    );
     configure(&client, "0oa1").await?;
     let conn = client.execute(Op::new("0oa1")).await?;
-    assert_eq!(conn.profile.auth_scheme.as_str(), "TOKEN");
+    assert_eq!(
+        conn.auth_scheme().map(|s| s.as_str()).unwrap_or_default(),
+        "TOKEN"
+    );
     assert!(
-        !conn.profile.extra.contains_key("token"),
+        !conn
+            .profile
+            .as_ref()
+            .is_some_and(|p| p.extra.contains_key("token")),
         "the token is never returned"
     );
     Ok(())
@@ -201,7 +210,10 @@ async fn update_default_provisioning_connection() -> TestResult {
         Some("scim-token")
     );
     let conn = client.execute(oauth).await?;
-    assert_eq!(conn.profile.auth_scheme.as_str(), "OAUTH2");
+    assert_eq!(
+        conn.auth_scheme().map(|s| s.as_str()).unwrap_or_default(),
+        "OAUTH2"
+    );
     assert_eq!(
         conn.status,
         ProvisioningConnectionStatus::Enabled,

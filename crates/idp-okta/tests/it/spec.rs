@@ -183,14 +183,14 @@ fn decode_update_default_provisioning_connection() {
     assert_eq!(conns.len(), 4);
     let oauth = conns
         .iter()
-        .find(|c| c.profile.signing.is_some())
+        .find(|c| c.signing().is_some())
         .expect("the Org2Org OAuth example");
     assert_eq!(
         oauth.auth_scheme,
         Some(models::ProvisioningConnectionAuthScheme::Oauth2)
     );
     assert_eq!(
-        oauth.profile.extra.get("clientId"),
+        oauth.profile.as_ref().and_then(|p| p.extra.get("clientId")),
         Some(&Value::from("0oa2wmzEtqh49C1Sr0g4"))
     );
     check_errors(&spec, CONN, "post");

@@ -4,7 +4,7 @@
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::errors::{bad_request, parse_object};
+use super::errors::{bad_request, not_found, parse_object};
 use super::{Call, ConnectionState, ok_json};
 use crate::server::lock;
 use crate::wire::{encode_segment, no_content, query_get};
@@ -61,6 +61,13 @@ pub(super) fn get(call: &Call<'_>) -> Response {
     let app_id = call.param(0);
     let mut data = lock(&call.state.data);
     let app = data.app(app_id);
+    // An app without provisioning has no default connection: the spec's 404 (E0000007).
+    if app.no_provisioning {
+        return not_found();
+    }
+    if let Some(body) = &app.seeded_connection {
+        return ok_json(body);
+    }
     ok_json(&connection_json(
         &call.state.base_url,
         app_id,
@@ -85,6 +92,10 @@ pub(super) fn update(call: &Call<'_>) -> Response {
     let app_id = call.param(0);
     let mut data = lock(&call.state.data);
     let app = data.app(app_id);
+    if app.no_provisioning {
+        return not_found();
+    }
+    app.seeded_connection = None;
     let was_enabled = app.connection.as_ref().is_some_and(|c| c.enabled);
     app.connection = Some(ConnectionState {
         auth_scheme: update.auth_scheme,
@@ -150,7 +161,11 @@ fn check_profile(profile: &Map<String, Value>) -> Result<&str, Response> {
 /// `activate…` / `deactivate…DefaultProvisioningConnectionForApplication`.
 pub(super) fn set_enabled(call: &Call<'_>, enabled: bool) -> Response {
     let mut data = lock(&call.state.data);
-    match data.app(call.param(0)).connection.as_mut() {
+    let app = data.app(call.param(0));
+    if app.no_provisioning {
+        return not_found();
+    }
+    match app.connection.as_mut() {
         Some(conn) => {
             conn.enabled = enabled;
             no_content()

@@ -78,6 +78,10 @@ struct IssuedToken {
 struct App {
     connection: Option<ConnectionState>,
     users: BTreeMap<String, Value>,
+    /// The app has no provisioning (an SSO-only app): its default connection is a 404.
+    no_provisioning: bool,
+    /// A connection body served verbatim by `GET …/connections/default` (legacy shapes).
+    seeded_connection: Option<Value>,
 }
 
 struct ConnectionState {
@@ -203,6 +207,21 @@ impl FakeOkta {
     /// Creates an app explicitly (apps also spring into existence on first use).
     pub fn create_app(&self, app_id: &str) {
         lock(&self.state.data).app(app_id);
+    }
+
+    /// Makes the app one without provisioning (an SSO-only app, or one whose integration has no
+    /// provisioning): `GET /api/v1/apps/{appId}/connections/default` answers `404 E0000007`,
+    /// as the spec's 404 response for `getDefaultProvisioningConnectionForApplication` says.
+    pub fn disable_provisioning(&self, app_id: &str) {
+        lock(&self.state.data).app(app_id).no_provisioning = true;
+    }
+
+    /// Serves `body` verbatim as the app's default provisioning connection on the next `GET`s
+    /// (until the connection is updated): for the shapes real orgs answer that differ from the
+    /// spec, such as the legacy `{"authScheme":"TOKEN","status":"DISABLED"}` with no `profile`
+    /// (Okta's Java SDK integration test reads a fresh Org2Org app this way) or `"status": null`.
+    pub fn seed_connection_response(&self, app_id: &str, body: Value) {
+        lock(&self.state.data).app(app_id).seeded_connection = Some(body);
     }
 
     /// Assigns `n` generated users (`00useed…`, with `credentials.userName`, `profile.email`,

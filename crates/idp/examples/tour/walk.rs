@@ -42,7 +42,8 @@ pub(crate) async fn okta(okta: &idp::okta::Client, app_id: &str, user_id: &str) 
     let conn = connections.get_default(app_id).send().await?;
     println!(
         "  provisioning connection: {} via {}",
-        conn.status, conn.profile.auth_scheme
+        conn.status,
+        conn.auth_scheme().map_or("-", |s| s.as_str())
     );
     connections.deactivate_default(app_id).send().await?;
     let o365 = ProvisioningConnectionOauthRequest::new()
@@ -56,7 +57,8 @@ pub(crate) async fn okta(okta: &idp::okta::Client, app_id: &str, user_id: &str) 
     let conn = connections.get_default(app_id).send().await?;
     println!(
         "  reconfigured for Office 365 OAuth and reactivated: {} via {}",
-        conn.status, conn.profile.auth_scheme
+        conn.status,
+        conn.auth_scheme().map_or("-", |s| s.as_str())
     );
 
     let users = okta.application_users();
