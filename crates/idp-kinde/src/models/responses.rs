@@ -208,7 +208,8 @@ impl CreateConnectionResponseConnection {
     }
 }
 
-/// The response of `create_connection` (schema `create_connection_response`).
+/// The response of `create_connection` (schema `create_connection_response`). An empty `201`
+/// body (the connection was created) decodes as an empty response, whose `id()` is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateConnectionResponse {
@@ -233,7 +234,8 @@ impl CreateConnectionResponse {
 }
 
 /// The response of `update_connection`, `replace_connection` and `delete_connection`
-/// (schema `success_response`).
+/// (schema `success_response`). A `204` or an empty `200` (the change happened) decodes as an
+/// empty response (`code` and `message` `None`), not as an error.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SuccessResponse {

@@ -17,6 +17,20 @@ use crate::models::{
 };
 use crate::pagination::{Direction, next_cursor};
 
+/// The output of an operation whose success may come with no body: a `204`, or a `200`/`201`
+/// with an empty (or `null`) body, means the change happened, and decodes as `T::default()`
+/// (every field `None`) instead of a `Decode` error. Any other body decodes as usual.
+fn decode_or_default<T>(body: &[u8]) -> Result<T>
+where
+    T: Default + serde::de::DeserializeOwned + 'static,
+{
+    let text = body.trim_ascii();
+    if text.is_empty() || text == b"null" {
+        return Ok(T::default());
+    }
+    idp_core::decode_json(body)
+}
+
 /// `POST /api/v1/connections` (`CreateConnection`): creates a connection; answers 201 with the
 /// new connection's id.
 ///
@@ -53,6 +67,12 @@ impl Operation for CreateConnection {
     fn body(&self) -> Result<Option<Body>> {
         Body::json(&self.body).map(Some)
     }
+
+    /// An empty `201` means the connection was created: the response is then empty too
+    /// (`id()` is `None`; find the connection by listing).
+    fn decode(body: &[u8]) -> Result<CreateConnectionResponse> {
+        decode_or_default(body)
+    }
 }
 
 /// `DELETE /api/v1/connections/{connection_id}` (`deleteConnection`).
@@ -82,6 +102,11 @@ impl Operation for DeleteConnection {
 
     fn path_params(&self) -> PathParams<'_> {
         [self.connection_id.as_str()].into()
+    }
+
+    /// A `204` or an empty `200` means the change happened: an empty [`SuccessResponse`].
+    fn decode(body: &[u8]) -> Result<SuccessResponse> {
+        decode_or_default(body)
     }
 }
 
@@ -293,6 +318,10 @@ impl Operation for ReplaceConnection {
     fn body(&self) -> Result<Option<Body>> {
         Body::json(&self.body).map(Some)
     }
+    /// A `204` or an empty `200` means the change happened: an empty [`SuccessResponse`].
+    fn decode(body: &[u8]) -> Result<SuccessResponse> {
+        decode_or_default(body)
+    }
 }
 
 /// `PATCH /api/v1/connections/{connection_id}` (`UpdateConnection`): changes the fields set.
@@ -329,6 +358,10 @@ impl Operation for UpdateConnection {
 
     fn body(&self) -> Result<Option<Body>> {
         Body::json(&self.body).map(Some)
+    }
+    /// A `204` or an empty `200` means the change happened: an empty [`SuccessResponse`].
+    fn decode(body: &[u8]) -> Result<SuccessResponse> {
+        decode_or_default(body)
     }
 }
 

@@ -130,3 +130,41 @@ async fn get_decodes_the_flat_shape_and_refuses_an_empty_one() -> TestResult {
     assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Decode));
     Ok(())
 }
+
+/// Delete, update and replace answer `success_response`; a `204` or an empty `200` (what a proxy
+/// or a later API version may send) still means the change happened, and so does an empty `201`
+/// on create: none of them is a `Decode` error.
+#[tokio::test]
+async fn empty_success_bodies_are_successes_not_decode_errors() -> TestResult {
+    let mock = MockTransport::new();
+    let client = mock_client(&mock);
+    for (status, body) in [(204, ""), (200, ""), (200, "  \n"), (200, "null")] {
+        mock.push(status, &[], body);
+        let done = client.connections().delete("conn_1").send().await?;
+        assert_eq!((done.code, done.message), (None, None), "{status} {body:?}");
+        mock.push(status, &[("content-type", "application/json")], body);
+        client
+            .connections()
+            .update("conn_1", UpdateConnectionRequest::new().display_name("x"))
+            .send()
+            .await?;
+        mock.push(status, &[], body);
+        client
+            .connections()
+            .replace("conn_1", ReplaceConnectionRequest::new("n", "d"))
+            .send()
+            .await?;
+    }
+    mock.push(201, &[], "");
+    let created = client
+        .connections()
+        .create(CreateConnectionRequest::new("n", "d", Strategy::Github))
+        .send()
+        .await?;
+    assert_eq!(created.id(), None);
+    // A body that is there but broken is still an error.
+    mock.push(200, &[], "{not json");
+    let err = client.connections().delete("conn_1").send().await.err();
+    assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Decode));
+    Ok(())
+}
