@@ -220,3 +220,54 @@ async fn a_user_token_is_passed_through_and_verified_by_the_fake() -> TestResult
     assert!(!format!("{authress:?}").contains(&secret));
     Ok(())
 }
+
+/// Issue 14, item 6: the AWS front end answers `{"message": …}` (API Gateway's default gateway
+/// responses, AWS developer guide "Gateway responses for REST APIs"); the error shows it.
+#[tokio::test]
+async fn an_aws_front_end_502_shows_its_message() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let sleeper = RecordingSleeper::new();
+    let authress = client(&fake, &sleeper)?;
+    // Three 502s on a GET: retried (idempotent), then reported with the gateway's message.
+    fake.faults().operation("getConnections").next(
+        4,
+        Fault::respond(
+            502,
+            "application/json",
+            r#"{"message": "Internal server error"}"#,
+        ),
+    );
+    let err = authress
+        .connections()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 502")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(err.provider_message(), Some("Internal server error"));
+    assert!(
+        err.to_string().starts_with(
+            "getConnections: retries exhausted: 502 Bad Gateway (Internal server error)"
+        ),
+        "{err}"
+    );
+    // A plain-text gateway page is shown as a short excerpt.
+    fake.faults().operation("createConnection").next(
+        1,
+        Fault::respond(
+            503,
+            "text/html",
+            "<html><body><h1>503 Service Unavailable</h1></body></html>",
+        ),
+    );
+    let err = authress
+        .connections()
+        .create(oauth_connection("busy"))
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 503")?;
+    assert_eq!(err.provider_message(), Some("503 Service Unavailable"));
+    Ok(())
+}

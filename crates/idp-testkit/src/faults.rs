@@ -34,6 +34,36 @@ pub enum Fault {
     /// Process the request, then cut its response body in half (the `Content-Length` matches the
     /// bytes sent, so the client receives an incomplete JSON document and fails to decode it).
     TruncatedBody,
+    /// Answer with exactly this status, `Content-Type` and body, as a proxy or gateway in front
+    /// of the service would (for example AWS API Gateway's `{"message": "Internal server error"}`
+    /// 502, or a plain-text page). The request is not processed. Build it with
+    /// [`Fault::respond`].
+    Respond {
+        /// The status code.
+        status: u16,
+        /// The `Content-Type` header.
+        content_type: String,
+        /// The body, sent verbatim.
+        body: String,
+    },
+}
+
+impl Fault {
+    /// [`Fault::Respond`]: answer `status` with `body` as `content_type`, without processing the
+    /// request.
+    ///
+    /// ```
+    /// use idp_testkit::Fault;
+    /// let fault = Fault::respond(502, "application/json", r#"{"message": "Internal server error"}"#);
+    /// assert!(matches!(fault, Fault::Respond { status: 502, .. }));
+    /// ```
+    pub fn respond(status: u16, content_type: &str, body: &str) -> Fault {
+        Fault::Respond {
+            status,
+            content_type: content_type.to_owned(),
+            body: body.to_owned(),
+        }
+    }
 }
 
 /// Which requests a fault rule applies to.

@@ -237,6 +237,11 @@ async fn middleware(State(shared): State<Shared>, request: Request, next: Next) 
         }
         Some(Fault::MalformedBody) => malformed(next.run(request).await),
         Some(Fault::TruncatedBody) => truncated(next.run(request).await).await,
+        Some(Fault::Respond {
+            status,
+            content_type,
+            body,
+        }) => respond(status, &content_type, body),
     };
     shared.flavor.decorate(response.headers_mut());
     response
@@ -285,6 +290,20 @@ fn malformed(response: Response) -> Response {
         parts,
         Body::from("<html><body>502 Bad Gateway {not json</body></html>"),
     )
+}
+
+/// A canned response (`Fault::Respond`); an invalid status becomes 500, an invalid content type
+/// `text/plain`.
+fn respond(status: u16, content_type: &str, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = HeaderValue::from_str(content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("text/plain"));
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type);
+    response
 }
 
 /// The response with the second half of its body cut off (`Fault::TruncatedBody`).

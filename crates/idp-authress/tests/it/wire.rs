@@ -134,7 +134,9 @@ async fn plain_text_500_is_kept_raw_with_status_and_request_id_and_retried_for_g
     assert_eq!(err.kind(), ErrorKind::RetriesExhausted);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.request_id(), Some("amzn-req-1"));
-    assert_eq!((err.code(), err.provider_message()), (None, None));
+    // A body that is not JSON is shown as a short excerpt (issue 14, item 6).
+    assert_eq!(err.code(), None);
+    assert_eq!(err.provider_message(), Some("An internal error occurred"));
     let api = err.api_error().ok_or("no API error")?;
     assert_eq!(&api.raw_body[..], b"An internal error occurred");
     let text = err.to_string();
@@ -226,5 +228,115 @@ async fn a_429_waits_for_retry_after_and_a_post_is_retried_since_nothing_was_pro
     assert_eq!(created.id(), Some("con_1"));
     assert_eq!(mock.request_count(), 2);
     assert_eq!(sleeper.waits(), [std::time::Duration::from_secs(7)]);
+    Ok(())
+}
+
+/// AWS API Gateway's default gateway responses carry `{"message": "…"}` (AWS developer guide,
+/// "Gateway responses for REST APIs": `{ "message": "Missing Authentication Token" }`); the
+/// message is what `Display` shows (issue 14, item 6).
+#[tokio::test]
+async fn aws_front_end_message_bodies_are_the_error_message() -> TestResult {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/connections");
+            then.status(502)
+                .header("content-type", "application/json")
+                .header("x-amzn-requestid", "amzn-502")
+                .body(r#"{"message": "Internal server error"}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/connections/unrouted");
+            then.status(403)
+                .header("content-type", "application/json")
+                .body(r#"{"message":"Missing Authentication Token"}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(DELETE).path("/v1/connections/busy");
+            then.status(429)
+                .header("content-type", "application/json")
+                .body(r#"{"message":"Too Many Requests"}"#);
+        })
+        .await;
+    let sleeper = RecordingSleeper::new();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .user_token("user-token")
+        .sleeper(Arc::new(sleeper.clone()))
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+
+    let err = client
+        .connections()
+        .create(idp_authress::models::Connection::default())
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 502")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(err.provider_message(), Some("Internal server error"));
+    assert_eq!(
+        err.to_string(),
+        "createConnection: API error: 502 Bad Gateway (Internal server error) [request-id amzn-502]"
+    );
+
+    let err = client
+        .connections()
+        .get("unrouted")
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 403")?;
+    assert!(err.is_forbidden(), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "getConnection: API error: 403 Forbidden (Missing Authentication Token)"
+    );
+
+    let err = client
+        .connections()
+        .delete("busy")
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 429")?;
+    assert!(err.is_rate_limited());
+    assert!(err.to_string().contains("(Too Many Requests)"), "{err}");
+    Ok(())
+}
+
+/// The same through the testkit: FakeAuthress answers a 502 the way API Gateway does.
+#[tokio::test]
+async fn a_gateway_502_from_the_fake_shows_its_message() -> TestResult {
+    let fake = idp_testkit::FakeAuthress::start().await?;
+    fake.faults().operation("createConnection").next(
+        1,
+        idp_testkit::Fault::respond(
+            502,
+            "application/json",
+            r#"{"message": "Internal server error"}"#,
+        ),
+    );
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .access_key(fake.access_key())
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+    let err = client
+        .connections()
+        .create(idp_authress::models::Connection::default())
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 502")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(
+        err.to_string(),
+        "createConnection: API error: 502 Bad Gateway (Internal server error)"
+    );
     Ok(())
 }

@@ -255,3 +255,51 @@ async fn authress_pages_1000_connections_by_cursor() -> TestResult {
     assert_eq!(body["connections"].as_array().map(Vec::len), Some(1));
     Ok(())
 }
+
+/// `Fault::respond` sends its status, content type and body verbatim, without processing the
+/// request: the AWS front end's `{"message": …}` bodies and plain-text pages (issue 14).
+#[tokio::test]
+async fn authress_fault_respond_sends_a_gateway_body_verbatim() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let base = format!("{}/v1/connections", fake.base_url());
+    fake.faults().operation("createConnection").next(
+        1,
+        idp_testkit::Fault::respond(
+            502,
+            "application/json",
+            r#"{"message": "Internal server error"}"#,
+        ),
+    );
+    fake.faults().operation("getConnections").next(
+        1,
+        idp_testkit::Fault::respond(500, "text/plain", "An internal error occurred"),
+    );
+    let r = http()
+        .post(&base)
+        .header("authorization", bearer(&fake))
+        .body(r#"{"type":"OAUTH2","authenticationUrl":"https://idp.example.com/a"}"#)
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 502);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert_eq!(r.text().await?, r#"{"message": "Internal server error"}"#);
+    let r = http()
+        .get(&base)
+        .header("authorization", bearer(&fake))
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 500);
+    assert_eq!(r.headers()["content-type"], "text/plain");
+    assert_eq!(r.text().await?, "An internal error occurred");
+    // Not processed: nothing was created.
+    let (_, list) = json(
+        http()
+            .get(&base)
+            .header("authorization", bearer(&fake))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(list["connections"].as_array().map(Vec::len), Some(0));
+    Ok(())
+}
