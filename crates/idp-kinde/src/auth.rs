@@ -143,6 +143,15 @@ impl TokenSource for KindeM2M {
     }
 }
 
+/// A user-supplied token without a leading `Bearer ` (any case) and surrounding whitespace.
+pub(crate) fn strip_bearer(token: &str) -> &str {
+    let token = token.trim();
+    match token.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => token[7..].trim_start(),
+        _ => token,
+    }
+}
+
 /// The `exp` claim of a JWT, read without verifying anything. `None` when the token is not a JWT
 /// or has no numeric `exp`.
 pub(crate) fn jwt_exp(token: &str) -> Option<SystemTime> {
@@ -192,6 +201,15 @@ mod tests {
     fn an_exp_past_what_system_time_holds_is_none_not_a_panic() {
         assert_eq!(jwt_exp(&jwt(r#"{"exp":1e30}"#)), None);
         assert_eq!(jwt_exp(&jwt(r#"{"exp":18446744073709551615}"#)), None);
+    }
+
+    #[test]
+    fn bearer_prefix_is_stripped() {
+        assert_eq!(strip_bearer("Bearer xyz"), "xyz");
+        assert_eq!(strip_bearer("  bEaReR   xyz "), "xyz");
+        assert_eq!(strip_bearer("xyz"), "xyz");
+        assert_eq!(strip_bearer("Bearerxyz"), "Bearerxyz");
+        assert_eq!(strip_bearer("Bear"), "Bear");
     }
 
     #[test]

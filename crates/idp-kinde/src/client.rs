@@ -12,9 +12,10 @@ use idp_core::{
     StaticToken,
 };
 
-use crate::auth::{DEFAULT_TOKEN_REFRESH_BEFORE, KindeM2M};
+use crate::auth::{DEFAULT_TOKEN_REFRESH_BEFORE, KindeM2M, strip_bearer};
 use crate::config;
 use crate::ops::Connections;
+use idp_core::auth::ExposeSecret;
 
 /// Kinde's rate-limit headers (the IETF draft family): `[limit, remaining, reset]`, the reset in
 /// seconds from now.
@@ -115,6 +116,7 @@ pub struct ClientBuilder {
     auth: Option<Auth>,
     audience: Option<String>,
     token_url: Option<String>,
+    allow_custom_domain: bool,
 }
 
 impl Default for ClientBuilder {
@@ -132,6 +134,7 @@ impl ClientBuilder {
             auth: None,
             audience: None,
             token_url: None,
+            allow_custom_domain: false,
         }
     }
 
@@ -142,6 +145,12 @@ impl ClientBuilder {
     /// subdomain, not a custom domain: Kinde requires it for the Management API and M2M tokens.
     /// The API base URL, the token endpoint (`/oauth2/token`) and the default audience (`/api`)
     /// derive from it. Plain `http` is accepted for loopback hosts only (tests).
+    ///
+    /// A host outside `kinde.com` (other than a loopback host) is refused by
+    /// [`ClientBuilder::build`]: Kinde's docs ("Pointing your domain") say M2M tokens and the
+    /// Management API need the Kinde subdomain even when sign-in uses a custom domain, and tokens
+    /// from the two are not interchangeable. See [`ClientBuilder::allow_custom_domain`] for a
+    /// proxy that forwards to Kinde.
     #[must_use]
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.domain = Some(domain.into());
@@ -166,7 +175,8 @@ impl ClientBuilder {
     }
 
     /// Authenticate with an access token you obtained yourself (sent as `Authorization: Bearer`).
-    /// It is never refreshed.
+    /// It is never refreshed. A leading `Bearer ` (any case) in the value is removed, so a token
+    /// copied with its scheme is not sent as `Bearer Bearer …`.
     #[must_use]
     pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
         self.auth = Some(Auth::AccessToken(token.into()));
@@ -187,6 +197,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Accept a [`ClientBuilder::domain`] outside `kinde.com` (default `false`): only for a
+    /// gateway or proxy that forwards to your `<subdomain>.kinde.com`. A Kinde custom domain
+    /// (the one your users sign in on) does not serve the Management API or M2M tokens.
+    #[must_use]
+    pub fn allow_custom_domain(mut self, allow: bool) -> Self {
+        self.allow_custom_domain = allow;
+        self
+    }
+
     /// Builds the client.
     ///
     /// Credentials set with [`ClientBuilder::credentials`] win over
@@ -196,7 +215,8 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a missing or invalid
-    /// domain, missing credentials, or an empty client id, secret or token;
+    /// domain, a domain outside `kinde.com` (unless [`ClientBuilder::allow_custom_domain`]),
+    /// missing credentials, or an empty client id, secret or token;
     /// [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the default transport cannot be
     /// built.
     pub fn build(self) -> Result<Client> {
@@ -206,6 +226,9 @@ impl ClientBuilder {
             )
         })?;
         let base = config::normalize_domain(&raw)?;
+        if !self.allow_custom_domain {
+            config::require_kinde_host(&base)?;
+        }
         let core = self.core.base_url(base.clone());
         if core.has_credentials() {
             return Ok(Client {
@@ -227,7 +250,10 @@ impl ClientBuilder {
                     .unwrap_or(DEFAULT_TOKEN_REFRESH_BEFORE);
                 Arc::new(CachedToken::new(source).refresh_before(margin))
             }
-            Some(Auth::AccessToken(token)) => Arc::new(StaticToken::bearer(&token)?),
+            Some(Auth::AccessToken(token)) => {
+                let token = SecretString::from(strip_bearer(token.expose_secret()));
+                Arc::new(StaticToken::bearer(&token)?)
+            }
             None => {
                 return Err(Error::invalid_input(
                     "kinde: credentials are required (`.client_credentials(id, secret)`, `.access_token(token)` or `.credentials(..)`)",

@@ -113,6 +113,33 @@ pub(crate) fn normalize_domain(input: &str) -> Result<String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// Refuses a base URL whose host is neither under `kinde.com` nor a loopback host. Kinde's docs
+/// ("Pointing your domain"): even with a custom domain, M2M tokens and Management API calls use
+/// the `<subdomain>.kinde.com` domain; tokens from the custom domain are not accepted there.
+pub(crate) fn require_kinde_host(base: &str) -> Result<()> {
+    let url = url::Url::parse(base)
+        .map_err(|e| Error::invalid_input(format!("kinde: the domain is not valid: {e}")))?;
+    let ok = match url.host() {
+        Some(url::Host::Domain(host)) => {
+            let host = host.trim_end_matches('.').to_ascii_lowercase();
+            host == "kinde.com" || host.ends_with(".kinde.com") || host == "localhost"
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(Error::invalid_input(format!(
+        "kinde: `{}` is not a Kinde domain: the Management API and M2M tokens need your \
+         `<subdomain>.kinde.com` domain even when users sign in on a custom domain (Kinde docs, \
+         \"Pointing your domain\"); use it, or `.allow_custom_domain(true)` for a proxy that \
+         forwards to it",
+        url.host_str().unwrap_or_default()
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +176,37 @@ mod tests {
                 normalize_domain(bad).err().map(|e| e.kind()),
                 Some(ErrorKind::InvalidInput),
                 "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_kinde_and_loopback_hosts_pass() {
+        for ok in [
+            "https://acme.kinde.com",
+            "https://ACME.Kinde.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:9",
+            "http://[::1]:9",
+        ] {
+            assert!(require_kinde_host(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "https://auth.acme.com",
+            "https://acme.kinde.com.evil.io",
+            "https://notkinde.com",
+            "https://10.0.0.1",
+        ] {
+            let err = require_kinde_host(bad).err();
+            assert_eq!(
+                err.as_ref().map(|e| e.kind()),
+                Some(ErrorKind::InvalidInput),
+                "{bad}"
+            );
+            let text = err.map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                text.contains("kinde.com") && text.contains("allow_custom_domain"),
+                "{text}"
             );
         }
     }

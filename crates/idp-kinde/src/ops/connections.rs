@@ -215,6 +215,12 @@ impl GetConnections {
     /// End before the connection with this id. Setting it makes `items()` / `pages()` walk
     /// backward: each next page ends before the first connection of the previous one. Cannot be
     /// combined with [`GetConnections::starting_after`] (`InvalidInput` before sending).
+    ///
+    /// Order of a backward walk: the pages come nearest-to-the-cursor first, and within each
+    /// page the connections stay in the order the API sends them (ascending, as in a forward
+    /// walk). With connections `a…f`, `page_size(2)` and `ending_before("f")`, `items()` yields
+    /// `d, e, b, c, a` — pages `[d, e]`, `[b, c]`, `[a]`. For one descending sequence, walk
+    /// `pages()` and reverse each page.
     #[must_use]
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
@@ -394,18 +400,21 @@ impl<'a> Connections<'a> {
     /// println!("created {:?}", created.id());
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "create_connection")]
     pub fn create(&self, request: CreateConnectionRequest) -> Request<CreateConnection> {
         self.client.request(CreateConnection::new(request))
     }
 
     /// Deletes a connection (`delete_connection`; scope `delete:connections`): a
     /// [`DeleteConnection`].
+    #[doc(alias = "delete_connection")]
     pub fn delete(&self, connection_id: impl Into<String>) -> Request<DeleteConnection> {
         self.client.request(DeleteConnection::new(connection_id))
     }
 
     /// Gets a connection (`get_connection`; scope `read:connections`): a [`GetConnection`], which
     /// answers the [`Connection`] itself.
+    #[doc(alias = "get_connection")]
     pub fn get(&self, connection_id: impl Into<String>) -> Request<GetConnection> {
         self.client.request(GetConnection::new(connection_id))
     }
@@ -421,12 +430,14 @@ impl<'a> Connections<'a> {
     /// }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "get_connections")]
     pub fn list(&self) -> Request<GetConnections> {
         self.client.request(GetConnections::new())
     }
 
     /// Replaces a connection's whole configuration (`replace_connection`; scope
     /// `update:connections`): a [`ReplaceConnection`].
+    #[doc(alias = "replace_connection")]
     pub fn replace(
         &self,
         connection_id: impl Into<String>,
@@ -438,6 +449,7 @@ impl<'a> Connections<'a> {
 
     /// Updates the fields set in `request` (`update_connection`; scope `update:connections`): an
     /// [`UpdateConnection`].
+    #[doc(alias = "update_connection")]
     pub fn update(
         &self,
         connection_id: impl Into<String>,

@@ -168,3 +168,108 @@ async fn empty_success_bodies_are_successes_not_decode_errors() -> TestResult {
     assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Decode));
     Ok(())
 }
+
+/// A token pasted with its scheme (`Bearer xyz`, as Kinde's docs and Postman guide show it) is
+/// sent once-prefixed, not as `Bearer Bearer xyz`.
+#[tokio::test]
+async fn access_token_with_a_bearer_prefix_is_sent_once_prefixed() -> TestResult {
+    for pasted in ["Bearer xyz", "bearer xyz", "  BEARER   xyz ", "xyz"] {
+        let mock = MockTransport::new();
+        mock.push_json(200, &json!({"connections": [], "has_more": false}));
+        let client = idp_kinde::Client::builder()
+            .domain("acme.kinde.com")
+            .access_token(pasted)
+            .transport(std::sync::Arc::new(mock.clone()))
+            .build()?;
+        client.connections().list().send().await?;
+        let sent = mock.last_request().ok_or("no request")?;
+        assert_eq!(
+            sent.header("authorization"),
+            Some("Bearer xyz"),
+            "{pasted:?}"
+        );
+    }
+    Ok(())
+}
+
+/// Kinde's docs ("Pointing your domain"): with a custom domain, M2M tokens and the Management
+/// API still need the `*.kinde.com` subdomain. A custom domain is refused with a message that
+/// says so, unless the caller says it is a proxy.
+#[test]
+fn a_custom_domain_is_refused_with_a_message_naming_the_kinde_subdomain() -> TestResult {
+    let err = idp_kinde::Client::builder()
+        .domain("auth.acme.com")
+        .client_credentials("id", "secret")
+        .build()
+        .err()
+        .ok_or("a custom domain must be refused")?;
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let text = err.to_string();
+    assert!(
+        text.contains("auth.acme.com") && text.contains("<subdomain>.kinde.com"),
+        "{text}"
+    );
+    let proxied = idp_kinde::Client::builder()
+        .domain("kinde-proxy.internal.acme.com")
+        .allow_custom_domain(true)
+        .client_credentials("id", "secret")
+        .build()?;
+    assert_eq!(
+        proxied.core().base_url().as_str(),
+        "https://kinde-proxy.internal.acme.com"
+    );
+    assert!(
+        idp_kinde::Client::builder()
+            .domain("acme.kinde.com")
+            .access_token("t")
+            .build()
+            .is_ok()
+    );
+    Ok(())
+}
+
+/// Every operation and every handle method carries the Python SDK's method name as a doc alias
+/// (the seed's `ConnectionsApi` names), so rustdoc search finds `get_connections`.
+#[test]
+fn every_operation_and_handle_method_has_the_python_name_as_doc_alias() {
+    let source = include_str!("../../src/ops/connections.rs");
+    for name in [
+        "create_connection",
+        "delete_connection",
+        "get_connection",
+        "get_connections",
+        "replace_connection",
+        "update_connection",
+    ] {
+        let alias = format!("#[doc(alias = \"{name}\")]");
+        assert_eq!(
+            source.matches(&alias).count(),
+            2,
+            "{name}: one on the operation, one on the handle method"
+        );
+    }
+}
+
+/// The documented order of a backward walk (`ending_before`), against FakeKinde: pages nearest
+/// the cursor first, each page in ascending order.
+#[tokio::test]
+async fn a_backward_walk_yields_pages_nearest_the_cursor_first() -> TestResult {
+    let fake = idp_testkit::FakeKinde::start().await?;
+    let ids = fake.seed_connections(6);
+    let client = idp_kinde::Client::builder()
+        .domain(fake.base_url())
+        .client_credentials(fake.client_id(), fake.client_secret())
+        .build()?;
+    let mut items = client.items(
+        idp_kinde::ops::GetConnections::new()
+            .page_size(2)
+            .ending_before(ids[5].clone()),
+    );
+    let mut walked = Vec::new();
+    while let Some(c) = items.try_next().await? {
+        walked.push(c.id.unwrap_or_default());
+    }
+    let expected: Vec<String> = [3, 4, 1, 2, 0].iter().map(|i| ids[*i].clone()).collect();
+    assert_eq!(walked, expected);
+    Ok(())
+}
