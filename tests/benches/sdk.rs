@@ -9,6 +9,10 @@
 //!   with `serde_json` into the same models (the budget's baseline), into plain structs and into
 //!   `serde_json::Value`.
 //! - `auth/{static,cached}`: a call with a static token vs a cached M2M token.
+//!
+//! With `cpu` as its first argument the binary runs the client-CPU benchmark instead
+//! (`cpu/mod.rs`): client and server in separate pinned processes, CPU time per call and per item,
+//! instruction counts under valgrind.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark may abort on a broken setup
 
@@ -16,7 +20,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use base64::Engine as _;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use idp_tests::bench_server::{BenchServer, authress_connection, kinde_connection, okta_app_user};
 use serde::Deserialize;
 
@@ -562,6 +566,8 @@ fn benches(c: &mut Criterion) {
     signing(c, &s);
 }
 
+mod cpu;
+
 criterion_group! {
     name = sdk;
     config = Criterion::default()
@@ -570,4 +576,16 @@ criterion_group! {
         .sample_size(30);
     targets = benches
 }
-criterion_main!(sdk);
+/// The criterion groups, or with `cpu…` as the first argument the client-CPU benchmark
+/// (`cpu/mod.rs`; `cargo xtask bench cpu`).
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.first().is_some_and(|a| a.starts_with("cpu")) {
+        std::process::exit(cpu::main(&args));
+    }
+    sdk();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -99,6 +99,14 @@ fn crate_count(
     Ok((names.len(), names))
 }
 
+/// `cargo xtask bench cpu [options]`: the client-CPU benchmark (`tests/benches/cpu/mod.rs`), run
+/// through the `sdk` bench binary, which starts its own server and client processes.
+pub(crate) fn cpu(options: &[String]) -> Result<(), String> {
+    let mut args = vec!["bench", "-p", "idp-tests", "--bench", "sdk", "--", "cpu"];
+    args.extend(options.iter().map(String::as_str));
+    cargo(&args, &[])
+}
+
 /// Runs everything and prints the table.
 pub(crate) fn run(root: &Path) -> Result<(), String> {
     cargo(

@@ -4,6 +4,9 @@
 //!   and benchmarks compiled (not run).
 //! - `coverage`: each provider's operation table against `shared/specs/`; fails on any difference.
 //! - `bench`: runs the criterion benchmarks and the memory probe, and prints one table.
+//! - `bench cpu [options]`: the client's CPU per call and per item, client and server in separate
+//!   pinned processes, idp beside hand-written reqwest 0.12 and 0.13 clients, with instruction
+//!   counts under valgrind (`tests/benches/cpu/mod.rs`; `--help` there lists the options).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,9 +19,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("coverage") => coverage().map(|_| ()),
+        Some("bench") if args.get(1).is_some_and(|a| a == "cpu") => bench::cpu(&args[2..]),
         Some("bench") => bench::run(&root()),
         _ => {
-            eprintln!("usage: cargo xtask <ci|coverage|bench>");
+            eprintln!("usage: cargo xtask <ci|coverage|bench [cpu [options]]>");
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,510 @@
+//! `cargo xtask bench cpu` (or `cargo bench -p idp-tests --bench sdk -- cpu`): the client's CPU
+//! time per call and per listed item, measured the way a service feels it.
+//!
+//! - The server (`bench_server`) runs in its own process, pinned to core 1; each client run is a
+//!   fresh process pinned to core 0 (`taskset`, when it is installed), on a current-thread tokio
+//!   runtime, so everything the client process spends is the client's.
+//! - CPU is the client process's user + system time (the sum of its threads' `sum_exec_runtime`
+//!   from `/proc/self/task/*/schedstat`, nanoseconds) over the measured steps, after a warm-up
+//!   that opens the connection.
+//! - Three clients do the same work in the same run, their order rotated per round: idp, a
+//!   hand-written reqwest 0.12 + serde_json client (the reqwest idp is built on, same features)
+//!   and the same hand-written client on reqwest 0.13 (newest, no TLS).
+//! - `--runs` rounds (default 7): median and range per client, and the median of the per-round
+//!   ratios (a round's clients run back to back, so the machine's load mostly cancels).
+//! - With valgrind installed: instructions per call and per item (cachegrind, no cache
+//!   simulation), from two runs of different lengths, so start-up cancels out. These do not swing
+//!   with the machine's load and settle differences of a few percent.
+//! - Peak RSS (`VmHWM`) of a 100 000-item Okta walk in pages of 500.
+//!
+//! Modes of the bench binary: `cpu [options]` (this orchestration), `cpu-server <total>` and
+//! `cpu-client <impl> <work> <base> <total> <page> <warm> <steps>` (the two processes).
+
+#![allow(clippy::print_stdout)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+mod clients;
+
+use clients::{Client, Impl, Size, Work};
+
+/// Sum of this process's threads' on-CPU time (user + system), in nanoseconds.
+fn cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// `cpu-server <total>`: serves until its standard input closes; prints `base=<url>` first.
+fn server(args: &[String]) -> i32 {
+    let total = args.first().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    std::thread::spawn(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        std::process::exit(0);
+    });
+    current_thread().block_on(async move {
+        let server = idp_tests::bench_server::BenchServer::start(total)
+            .await
+            .expect("bind");
+        println!("base={}", server.base_url());
+        let _ = std::io::stdout().flush();
+        std::future::pending::<()>().await;
+    });
+    0
+}
+
+/// `cpu-client <impl> <work> <base> <total> <page> <warm> <steps>`: prints
+/// `cpu_ns=… units=… peak_rss_kib=… threads=…` for the measured steps.
+fn client(args: &[String]) -> i32 {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+    let (Some(which), Some(work)) = (Impl::parse(arg(0)), Work::parse(arg(1))) else {
+        eprintln!("cpu-client: unknown client or work: {args:?}");
+        return 2;
+    };
+    let base = arg(2).to_owned();
+    let num = |i: usize| arg(i).parse::<usize>().unwrap_or(1);
+    let size = Size {
+        total: num(3),
+        page: u32::try_from(num(4)).unwrap_or(200),
+    };
+    let (warm, steps) = (num(5), num(6));
+    let rt = current_thread();
+    let client = rt.block_on(async { Client::new(which, &base) });
+    let (cpu, units) = rt.block_on(async {
+        for _ in 0..warm {
+            client.step(work, size).await;
+        }
+        let start = cpu_ns();
+        let mut units = 0;
+        for _ in 0..steps {
+            units += client.step(work, size).await;
+        }
+        (cpu_ns() - start, units)
+    });
+    println!(
+        "cpu_ns={cpu} units={units} peak_rss_kib={} threads={}",
+        peak_rss_kib(),
+        threads()
+    );
+    0
+}
+
+struct Options {
+    runs: usize,
+    gets: usize,
+    items: usize,
+    page: u32,
+    valgrind: bool,
+    works: Vec<Work>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let mut o = Options {
+            runs: 7,
+            gets: 2_000,
+            items: 20_000,
+            page: 200,
+            valgrind: true,
+            works: Work::ALL.to_vec(),
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let mut value = || it.next().ok_or(format!("{a} needs a value"));
+            match a.as_str() {
+                "--runs" => o.runs = value()?.parse().map_err(|_| "--runs N")?,
+                "--gets" => o.gets = value()?.parse().map_err(|_| "--gets N")?,
+                "--items" => o.items = value()?.parse().map_err(|_| "--items N")?,
+                "--page" => o.page = value()?.parse().map_err(|_| "--page N")?,
+                "--no-valgrind" => o.valgrind = false,
+                "--only" => {
+                    o.works = value()?
+                        .split(',')
+                        .map(|w| Work::parse(w).ok_or(format!("unknown work {w}")))
+                        .collect::<Result<_, _>>()?;
+                }
+                other => return Err(format!("unknown option {other}")),
+            }
+        }
+        Ok(o)
+    }
+}
+
+fn exe() -> String {
+    std::env::current_exe()
+        .expect("current exe")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn has(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A command pinned to `core` with taskset when it is there.
+fn pinned(core: u32, program: &str, pin: bool) -> Command {
+    if pin {
+        let mut c = Command::new("taskset");
+        c.args(["-c", &core.to_string(), program]);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+/// The server process and its base URL; it stops when its standard input closes.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(total: usize, pin: bool) -> Server {
+        let mut child = pinned(1, &exe(), pin)
+            .args(["cpu-server", &total.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn the server");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("server stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("server base");
+        let base = line.trim().trim_start_matches("base=").to_owned();
+        Server { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// One client run's figures.
+struct Sample {
+    cpu_ns: u64,
+    units: usize,
+    rss_kib: u64,
+    instructions: Option<u64>,
+}
+
+struct Run<'a> {
+    server: &'a Server,
+    pin: bool,
+    valgrind: bool,
+}
+
+impl Run<'_> {
+    fn client(&self, which: Impl, work: Work, size: Size, warm: usize, steps: usize) -> Sample {
+        let exe = exe();
+        let mut cmd = if self.valgrind {
+            let mut c = pinned(0, "valgrind", self.pin);
+            c.args([
+                "--tool=cachegrind",
+                "--cache-sim=no",
+                "--cachegrind-out-file=/dev/null",
+                &exe,
+            ]);
+            c
+        } else {
+            pinned(0, &exe, self.pin)
+        };
+        let out = cmd
+            .args([
+                "cpu-client",
+                which.name(),
+                work.name(),
+                &self.server.base,
+                &size.total.to_string(),
+                &size.page.to_string(),
+                &warm.to_string(),
+                &steps.to_string(),
+            ])
+            .output()
+            .expect("spawn a client");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let field = |name: &str| -> u64 {
+            text.split_whitespace()
+                .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{} {}: no {name} in {text:?} {}",
+                        which.name(),
+                        work.name(),
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                })
+        };
+        let instructions = self.valgrind.then(|| {
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .find_map(|l| l.split_once("I   refs:").map(|(_, n)| n.replace(',', "")))
+                .and_then(|n| n.trim().parse().ok())
+                .expect("cachegrind's I refs")
+        });
+        Sample {
+            cpu_ns: field("cpu_ns"),
+            units: usize::try_from(field("units")).unwrap_or(0),
+            rss_kib: field("peak_rss_kib"),
+            instructions,
+        }
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn what(work: Work) -> &'static str {
+    use clients::Provider::*;
+    match work {
+        Work::Get(Okta) => "Okta GET app user, per request",
+        Work::Get(Authress) => "Authress GET connection, per request",
+        Work::Get(Kinde) => "Kinde GET connection, per request",
+        Work::List(Okta) => "Okta list app users, per item",
+        Work::List(Authress) => "Authress list connections, per item",
+        Work::List(Kinde) => "Kinde list connections, per item",
+    }
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns >= 10_000.0 {
+        format!("{:.0} µs", ns / 1e3)
+    } else {
+        format!("{:.2} µs", ns / 1e3)
+    }
+}
+
+fn fmt_count(n: f64) -> String {
+    if n >= 10_000.0 {
+        format!("{:.1} k", n / 1e3)
+    } else {
+        format!("{n:.0}")
+    }
+}
+
+/// `cpu [options]`: runs everything and prints the tables.
+fn orchestrate(args: &[String]) -> i32 {
+    let o = match Options::parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!(
+                "cpu: {e}\nusage: cpu [--runs N] [--gets N] [--items N] [--page N] [--no-valgrind] [--only get-okta,list-kinde,…]"
+            );
+            return 2;
+        }
+    };
+    let pin = has("taskset");
+    let size = Size {
+        total: o.items,
+        page: o.page,
+    };
+    println!(
+        "client CPU: {} rounds; {} GETs per run, lists of {} items in pages of {}; server and client pinned: {}",
+        o.runs, o.gets, o.items, o.page, pin
+    );
+    // work -> impl -> per-round cost per unit (ns)
+    let mut cpu: Vec<[Vec<f64>; 3]> = o.works.iter().map(|_| Default::default()).collect();
+    {
+        let server = Server::start(o.items, pin);
+        let run = Run {
+            server: &server,
+            pin,
+            valgrind: false,
+        };
+        for round in 0..o.runs {
+            for (w, &work) in o.works.iter().enumerate() {
+                for k in 0..3 {
+                    let i = (k + round) % 3;
+                    let which = Impl::ALL[i];
+                    let (warm, steps) = match work {
+                        Work::Get(_) => (100, o.gets),
+                        Work::List(_) => (1, 1),
+                    };
+                    let s = run.client(which, work, size, warm, steps);
+                    cpu[w][i].push(s.cpu_ns as f64 / s.units.max(1) as f64);
+                }
+            }
+            eprint!(".");
+        }
+        eprintln!();
+    }
+    println!(
+        "\n{:<38} {:>20} {:>20} {:>20} {:>9} {:>9} {:>9}",
+        "CPU (median, range)",
+        "idp",
+        "raw reqwest 0.12",
+        "raw reqwest 0.13",
+        "idp/0.12",
+        "idp/0.13",
+        "0.12/0.13"
+    );
+    for (w, &work) in o.works.iter().enumerate() {
+        let ratio = |a: usize, b: usize| {
+            let mut r: Vec<f64> = cpu[w][a]
+                .iter()
+                .zip(&cpu[w][b])
+                .map(|(x, y)| x / y)
+                .collect();
+            median(&mut r)
+        };
+        let cell = |i: usize| {
+            let mut v = cpu[w][i].clone();
+            let m = median(&mut v);
+            format!(
+                "{} ({}–{})",
+                fmt_ns(m),
+                fmt_ns(v.first().copied().unwrap_or(f64::NAN)),
+                fmt_ns(v.last().copied().unwrap_or(f64::NAN))
+            )
+        };
+        println!(
+            "{:<38} {:>20} {:>20} {:>20} {:>8.2}× {:>8.2}× {:>8.2}×",
+            what(work),
+            cell(0),
+            cell(1),
+            cell(2),
+            ratio(0, 1),
+            ratio(0, 2),
+            ratio(1, 2)
+        );
+    }
+
+    if o.valgrind && has("valgrind") {
+        instructions(&o, pin);
+    } else {
+        println!("\n(instruction counts skipped: valgrind not installed or --no-valgrind)");
+    }
+
+    let server = Server::start(o.items, pin);
+    let run = Run {
+        server: &server,
+        pin,
+        valgrind: false,
+    };
+    let walk = Size {
+        total: 100_000,
+        page: 500,
+    };
+    let rss: Vec<u64> = Impl::ALL
+        .iter()
+        .map(|&i| {
+            run.client(i, Work::List(clients::Provider::Okta), walk, 0, 1)
+                .rss_kib
+        })
+        .collect();
+    println!(
+        "\n{:<38} {:>17} KiB {:>16} KiB {:>16} KiB {:>+8} KiB vs 0.12",
+        "peak RSS, Okta walk of 100 000 items",
+        rss[0],
+        rss[1],
+        rss[2],
+        i128::from(rss[0]) - i128::from(rss[1])
+    );
+    0
+}
+
+/// Instructions per unit under cachegrind: two runs of different lengths, the difference divided
+/// by the difference in units, so start-up, connection and warm-up cancel.
+fn instructions(o: &Options, pin: bool) {
+    let total = (o.items / 10).max(o.page as usize);
+    let size = Size {
+        total,
+        page: o.page,
+    };
+    let server = Server::start(total, pin);
+    let run = Run {
+        server: &server,
+        pin,
+        valgrind: true,
+    };
+    println!(
+        "\n{:<38} {:>20} {:>20} {:>20} {:>9} {:>9} {:>9}",
+        "instructions (cachegrind)",
+        "idp",
+        "raw reqwest 0.12",
+        "raw reqwest 0.13",
+        "idp/0.12",
+        "idp/0.13",
+        "0.12/0.13"
+    );
+    for &work in &o.works {
+        let (warm, short, long) = match work {
+            Work::Get(_) => (20, 50, 250),
+            Work::List(_) => (1, 1, 3),
+        };
+        let per: Vec<f64> = Impl::ALL
+            .iter()
+            .map(|&i| {
+                let a = run.client(i, work, size, warm, short);
+                let b = run.client(i, work, size, warm, long);
+                let (ia, ib) = (a.instructions.unwrap_or(0), b.instructions.unwrap_or(0));
+                let units = (b.units.saturating_sub(a.units)).max(1);
+                ib.saturating_sub(ia) as f64 / units as f64
+            })
+            .collect();
+        println!(
+            "{:<38} {:>20} {:>20} {:>20} {:>8.2}× {:>8.2}× {:>8.2}×",
+            what(work),
+            fmt_count(per[0]),
+            fmt_count(per[1]),
+            fmt_count(per[2]),
+            per[0] / per[1],
+            per[0] / per[2],
+            per[1] / per[2]
+        );
+    }
+}
+
+/// Runs the mode named by `args[0]` (`cpu`, `cpu-server`, `cpu-client`); returns the exit code.
+pub(crate) fn main(args: &[String]) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("cpu-server") => server(&args[1..]),
+        Some("cpu-client") => client(&args[1..]),
+        _ => orchestrate(&args[1..]),
+    }
+}
