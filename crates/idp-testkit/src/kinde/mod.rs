@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::faults::Faults;
 use crate::server::{self, Flavor, LoggedRequest, Server, lock};
-use crate::wire::{ceil_secs, decode_segment, json_response, random_hex, set_header};
+use crate::wire::{ceil_secs, decode_segment, json_response, now_secs, random_hex, set_header};
 
 const JSON: &str = "application/json; charset=utf-8";
 
@@ -30,8 +30,14 @@ const JSON: &str = "application/json; charset=utf-8";
 ///
 /// Its `POST /oauth2/token` issues M2M access tokens (client credentials in the form body or HTTP
 /// Basic, audience `base_url() + "/api"`, `expires_in` 86400, `token_type` `bearer`); the
-/// connections endpoints require `Authorization: Bearer <token>`. The server stops when this handle
-/// is dropped.
+/// connections endpoints require `Authorization: Bearer <token>` and the token's scope for the
+/// operation (`read:connections`, `create:connections`, `update:connections`,
+/// `delete:connections`; all four granted by default, see [`FakeKinde::set_scopes`]), else `403`.
+/// Every response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
+///
+/// The token endpoint takes faults like any route: `faults().operation("token")` with
+/// `Fault::Status429 { reset_after }` answers `429` with `RateLimit-Reset`, `Fault::Status(503)`
+/// a `503`. The server stops when this handle is dropped.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -56,12 +62,29 @@ impl fmt::Debug for FakeKinde {
     }
 }
 
-#[derive(Default)]
 struct KindeData {
     connections: BTreeMap<String, Value>,
-    tokens: HashMap<String, u64>,
+    /// Issued access tokens: their expiry and the scopes they carry.
+    tokens: HashMap<String, token::Issued>,
     token_requests: usize,
     seed_counter: u64,
+    /// The scopes the M2M application is granted (what new tokens carry).
+    scopes: Vec<String>,
+    /// The current one-minute rate-limit window (its start, requests counted in it).
+    rate: (u64, u32),
+}
+
+impl Default for KindeData {
+    fn default() -> Self {
+        KindeData {
+            connections: BTreeMap::new(),
+            tokens: HashMap::new(),
+            token_requests: 0,
+            seed_counter: 0,
+            scopes: token::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+            rate: (0, 0),
+        }
+    }
 }
 
 struct KindeState {
@@ -92,7 +115,13 @@ impl FakeKinde {
             data: Mutex::new(KindeData::default()),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
-        let server = Server::serve(bound, router, Arc::new(KindeFlavor));
+        let server = Server::serve(
+            bound,
+            router,
+            Arc::new(KindeFlavor {
+                state: state.clone(),
+            }),
+        );
         Ok(FakeKinde { server, state })
     }
 
@@ -124,6 +153,19 @@ impl FakeKinde {
     /// Invalidates every access token issued so far (their next use gets 401).
     pub fn revoke_tokens(&self) {
         lock(&self.state.data).tokens.clear();
+    }
+
+    /// Grants the M2M application exactly these scopes (as on the dashboard's "Kinde Management
+    /// API" authorization): tokens issued from now on carry them, tokens already issued keep
+    /// theirs. A call whose scope the token lacks is answered `403` with Kinde's `errors` body
+    /// naming the scope. Default: all four connections scopes.
+    pub fn set_scopes(&self, scopes: &[&str]) {
+        lock(&self.state.data).scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+    }
+
+    /// The scopes the M2M application is granted (what new tokens carry).
+    pub fn scopes(&self) -> Vec<String> {
+        lock(&self.state.data).scopes.clone()
     }
 
     /// Creates `n` connections (`conn_seed_…`, strategy `oauth2:google`) and returns their ids in
@@ -181,6 +223,19 @@ enum Op {
 }
 
 impl Op {
+    /// The scope a token needs for the operation: the `x-scope` of Kinde's spec and the
+    /// `<div><code>…</code></div>` of each operation's description (read for both GETs, update
+    /// for PATCH and PUT).
+    fn scope(self) -> Option<&'static str> {
+        match self {
+            Op::Token => None,
+            Op::List | Op::Get => Some("read:connections"),
+            Op::Create => Some("create:connections"),
+            Op::Update | Op::Replace => Some("update:connections"),
+            Op::Delete => Some("delete:connections"),
+        }
+    }
+
     fn id(self) -> &'static str {
         match self {
             Op::Token => "token",
@@ -210,7 +265,34 @@ fn resolve(method: &Method, path: &str) -> Option<(Op, String)> {
     Some((op, id()))
 }
 
-struct KindeFlavor;
+/// Kinde's rate-limit window as the fake models it: Kinde's "API rate limits" page names the
+/// `RateLimit-Reset` header (seconds until the window resets) and publishes no numbers; the fake
+/// reports the IETF draft family (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`)
+/// on every response, with this many requests per one-minute window. It only reports: throttling
+/// is injected with `Fault::Status429`.
+const RATE_LIMIT: u32 = 1_000;
+
+struct KindeFlavor {
+    state: Arc<KindeState>,
+}
+
+impl KindeFlavor {
+    /// Counts one request in the current one-minute window; the calls left and the seconds until
+    /// the window resets.
+    fn count_request(&self) -> (u32, u64) {
+        let now = now_secs();
+        let window = now / 60 * 60;
+        let mut data = lock(&self.state.data);
+        if data.rate.0 != window {
+            data.rate = (window, 0);
+        }
+        data.rate.1 = data.rate.1.saturating_add(1);
+        (
+            RATE_LIMIT.saturating_sub(data.rate.1),
+            (window + 60).saturating_sub(now).max(1),
+        )
+    }
+}
 
 impl Flavor for KindeFlavor {
     fn operation(&self, method: &Method, path: &str) -> Option<&'static str> {
@@ -234,6 +316,18 @@ impl Flavor for KindeFlavor {
     fn server_error(&self, status: StatusCode) -> Response {
         let message = status.canonical_reason().unwrap_or("Error");
         errors(status, "INTERNAL_SERVER_ERROR", message)
+    }
+
+    /// `RateLimit-*` on every answer; a 429 keeps the `RateLimit-Reset` it was given.
+    fn decorate(&self, headers: &mut HeaderMap) {
+        let (remaining, reset) = self.count_request();
+        set_header(headers, "ratelimit-limit", &RATE_LIMIT.to_string());
+        if headers.contains_key("ratelimit-reset") {
+            set_header(headers, "ratelimit-remaining", "0");
+            return;
+        }
+        set_header(headers, "ratelimit-remaining", &remaining.to_string());
+        set_header(headers, "ratelimit-reset", &reset.to_string());
     }
 }
 
@@ -266,6 +360,18 @@ fn bad_request(code: &str, message: &str) -> Response {
     errors(StatusCode::BAD_REQUEST, code, message)
 }
 
+/// `403` for a token without the operation's scope. Kinde's API docs: "Trying to call any request
+/// method not permitted within the set scopes will result in a 403 Forbidden response along with
+/// details of the scope required to access"; the spec's `forbidden` response is an
+/// `error_response`. The exact code string is not documented; `FORBIDDEN` is the fake's choice.
+fn forbidden(scope: &str) -> Response {
+    errors(
+        StatusCode::FORBIDDEN,
+        "FORBIDDEN",
+        &format!("You do not have the required scope to access this resource: {scope}"),
+    )
+}
+
 fn unauthorized(message: &str) -> Response {
     let mut response = errors(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message);
     set_header(response.headers_mut(), "www-authenticate", "Bearer");
@@ -288,7 +394,7 @@ async fn handle(
     if op == Op::Token {
         return token::token(&state, &headers, &body);
     }
-    if let Err(response) = token::authenticate(&state, &headers) {
+    if let Err(response) = token::authenticate(&state, &headers, op.scope()) {
         return response;
     }
     match op {

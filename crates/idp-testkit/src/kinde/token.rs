@@ -7,25 +7,47 @@ use base64::engine::general_purpose::STANDARD;
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::json;
 
-use super::{KindeState, unauthorized};
+use super::{KindeState, forbidden, unauthorized};
 use crate::server::lock;
 use crate::wire::{authorization, form_fields, now_secs, oauth_error, oauth_json};
 
 const TOKEN_LIFETIME: u64 = 86_400;
-const SCOPE: &str = "read:connections create:connections update:connections delete:connections";
+
+/// The four connections scopes of the Kinde Management API (granted by default).
+pub(super) const ALL_SCOPES: [&str; 4] = [
+    "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+];
+
+/// An access token the fake issued.
+pub(super) struct Issued {
+    expires_at: u64,
+    scopes: Vec<String>,
+}
 
 /// The connections endpoints require `Authorization: Bearer <token>` with an unexpired token
-/// issued by [`token`].
-pub(super) fn authenticate(state: &KindeState, headers: &HeaderMap) -> Result<(), Response> {
+/// issued by [`token`] (else `401`) that carries `scope` (else `403`: the M2M app was not granted
+/// it on the dashboard).
+pub(super) fn authenticate(
+    state: &KindeState,
+    headers: &HeaderMap,
+    scope: Option<&str>,
+) -> Result<(), Response> {
     let token = match authorization(headers).split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("Bearer") => token.trim(),
         _ => return Err(unauthorized("Missing or invalid Authorization header.")),
     };
     let data = lock(&state.data);
-    match data.tokens.get(token) {
-        Some(exp) if *exp > now_secs() => Ok(()),
-        Some(_) => Err(unauthorized("The access token has expired.")),
-        None => Err(unauthorized("The access token is invalid.")),
+    let issued = match data.tokens.get(token) {
+        Some(issued) if issued.expires_at > now_secs() => issued,
+        Some(_) => return Err(unauthorized("The access token has expired.")),
+        None => return Err(unauthorized("The access token is invalid.")),
+    };
+    match scope {
+        Some(needed) if !issued.scopes.iter().any(|s| s == needed) => Err(forbidden(needed)),
+        _ => Ok(()),
     }
 }
 
@@ -37,21 +59,28 @@ pub(super) fn token(state: &KindeState, headers: &HeaderMap, body: &[u8]) -> Res
         return response;
     }
     let now = now_secs();
-    let Some(access_token) = sign_access_token(state, now) else {
+    let scope = data.scopes.join(" ");
+    let Some(access_token) = sign_access_token(state, now, &scope) else {
         return oauth_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             "The token could not be signed.",
         );
     };
-    data.tokens
-        .insert(access_token.clone(), now + TOKEN_LIFETIME);
+    let scopes = data.scopes.clone();
+    data.tokens.insert(
+        access_token.clone(),
+        Issued {
+            expires_at: now + TOKEN_LIFETIME,
+            scopes,
+        },
+    );
     oauth_json(
         StatusCode::OK,
         &json!({
             "access_token": access_token,
             "expires_in": TOKEN_LIFETIME,
-            "scope": SCOPE,
+            "scope": scope,
             "token_type": "bearer",
         }),
     )
@@ -88,7 +117,7 @@ fn check_request(state: &KindeState, headers: &HeaderMap, body: &[u8]) -> Result
 }
 
 /// An HS256 JWT with the claims of a Kinde M2M access token.
-fn sign_access_token(state: &KindeState, now: u64) -> Option<String> {
+fn sign_access_token(state: &KindeState, now: u64, scope: &str) -> Option<String> {
     let claims = json!({
         "aud": [state.audience()],
         "azp": state.client_id,
@@ -97,7 +126,7 @@ fn sign_access_token(state: &KindeState, now: u64) -> Option<String> {
         "iss": state.base_url,
         "jti": uuid::Uuid::new_v4().to_string(),
         "gty": ["client_credentials"],
-        "scope": SCOPE,
+        "scope": scope,
     });
     let key = EncodingKey::from_secret(state.signing_secret.as_bytes());
     jsonwebtoken::encode(&Header::default(), &claims, &key).ok()

@@ -256,3 +256,240 @@ async fn kinde_pages_1000_connections_with_starting_after_and_ending_before() ->
     assert_eq!(s, 400);
     Ok(())
 }
+
+/// A request with a bearer token to a connections route; status, headers and JSON body.
+async fn call(
+    fake: &FakeKinde,
+    auth: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Result<(u16, reqwest::header::HeaderMap, Value), Box<dyn std::error::Error>> {
+    let mut req = http()
+        .request(method, format!("{}{path}", fake.base_url()))
+        .header("authorization", auth);
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    let r = req.send().await?;
+    let headers = r.headers().clone();
+    let (s, v) = json(r).await?;
+    Ok((s, headers, v))
+}
+
+#[tokio::test]
+async fn kinde_scopes_are_enforced_with_a_403_naming_the_scope() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    fake.seed_connections(1);
+    fake.set_scopes(&["read:connections"]);
+    assert_eq!(fake.scopes(), ["read:connections"]);
+    let auth = token(&fake).await?;
+    let (s, _, _) = call(
+        &fake,
+        &auth,
+        reqwest::Method::GET,
+        "/api/v1/connections",
+        None,
+    )
+    .await?;
+    assert_eq!(s, 200);
+    let create = json!({"name": "gh", "display_name": "GitHub", "strategy": "oauth2:github"});
+    let (s, _, err) = call(
+        &fake,
+        &auth,
+        reqwest::Method::POST,
+        "/api/v1/connections",
+        Some(create.clone()),
+    )
+    .await?;
+    assert_eq!(s, 403);
+    let message = err["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("create:connections"), "{err}");
+    assert!(fake.connection("conn_seed_00000000").is_some());
+    for (method, scope) in [
+        (reqwest::Method::PATCH, "update:connections"),
+        (reqwest::Method::PUT, "update:connections"),
+        (reqwest::Method::DELETE, "delete:connections"),
+    ] {
+        let (s, _, err) = call(
+            &fake,
+            &auth,
+            method.clone(),
+            "/api/v1/connections/conn_seed_00000000",
+            Some(json!({"name": "a", "display_name": "b"})),
+        )
+        .await?;
+        assert_eq!(s, 403, "{method}");
+        assert!(err.to_string().contains(scope), "{err}");
+    }
+    // Granting the scope takes effect for tokens issued after it.
+    fake.set_scopes(&["read:connections", "create:connections"]);
+    let (s, _, _) = call(
+        &fake,
+        &auth,
+        reqwest::Method::POST,
+        "/api/v1/connections",
+        Some(create.clone()),
+    )
+    .await?;
+    assert_eq!(s, 403, "the old token keeps its scopes");
+    let fresh = token(&fake).await?;
+    let (s, _, _) = call(
+        &fake,
+        &fresh,
+        reqwest::Method::POST,
+        "/api/v1/connections",
+        Some(create),
+    )
+    .await?;
+    assert_eq!(s, 201);
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_token_endpoint_can_be_throttled_and_fail_through_faults() -> TestResult {
+    use idp_testkit::Fault;
+    use std::time::Duration;
+    let fake = FakeKinde::start().await?;
+    fake.faults().operation("token").next(
+        1,
+        Fault::Status429 {
+            reset_after: Duration::from_secs(3),
+        },
+    );
+    fake.faults().operation("token").next(1, Fault::Status(503));
+    let url = format!("{}/oauth2/token", fake.base_url());
+    let body = form(&fake, fake.client_secret(), &fake.audience());
+    let r = http().post(&url).body(body.clone()).send().await?;
+    assert_eq!(r.status().as_u16(), 429);
+    assert_eq!(
+        r.headers()
+            .get("ratelimit-reset")
+            .and_then(|v| v.to_str().ok()),
+        Some("3")
+    );
+    assert_eq!(
+        r.headers()
+            .get("ratelimit-remaining")
+            .and_then(|v| v.to_str().ok()),
+        Some("0")
+    );
+    let r = http().post(&url).body(body.clone()).send().await?;
+    assert_eq!(r.status().as_u16(), 503);
+    let r = http().post(&url).body(body).send().await?;
+    assert_eq!(r.status().as_u16(), 200, "normal service resumes");
+    assert_eq!(
+        fake.token_requests(),
+        1,
+        "faulted requests never reach the handler"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_successes_carry_ratelimit_headers() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let auth = token(&fake).await?;
+    let mut remaining = Vec::new();
+    for _ in 0..2 {
+        let (s, h, _) = call(
+            &fake,
+            &auth,
+            reqwest::Method::GET,
+            "/api/v1/connections",
+            None,
+        )
+        .await?;
+        assert_eq!(s, 200);
+        let get = |n: &str| {
+            h.get(n)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        assert_eq!(get("ratelimit-limit"), Some(1_000));
+        let reset = get("ratelimit-reset").unwrap_or_default();
+        assert!((1..=60).contains(&reset), "{reset}");
+        remaining.push(get("ratelimit-remaining").unwrap_or_default());
+    }
+    assert!(remaining[1] < remaining[0], "{remaining:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_patch_merges_options_put_replaces_and_unknown_keys_are_kept() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let auth = token(&fake).await?;
+    let (s, _, created) = call(
+        &fake,
+        &auth,
+        reqwest::Method::POST,
+        "/api/v1/connections",
+        Some(
+            json!({"name": "az", "display_name": "Entra", "strategy": "oauth2:azure_ad",
+            "options": {"client_id": "cid", "client_secret": "old", "entra_id_domain": "kinde.com",
+                        "is_brand_new_2027": {"x": 1}}}),
+        ),
+    )
+    .await?;
+    assert_eq!(s, 201);
+    let id = created["connection"]["id"].as_str().unwrap().to_owned();
+    let item = format!("/api/v1/connections/{id}");
+    // PATCH: only the sent keys change; an option the update schema lacks is accepted.
+    let (s, _, _) = call(
+        &fake,
+        &auth,
+        reqwest::Method::PATCH,
+        &item,
+        Some(
+            json!({"options": {"client_secret": "new", "is_auto_join_organization_enabled": true}}),
+        ),
+    )
+    .await?;
+    assert_eq!(s, 200);
+    assert_eq!(
+        fake.connection(&id).unwrap()["options"],
+        json!({"client_id": "cid", "client_secret": "new", "entra_id_domain": "kinde.com",
+               "is_brand_new_2027": {"x": 1}, "is_auto_join_organization_enabled": true})
+    );
+    // A modelled key with the wrong type for the strategy is refused, naming the field.
+    let (s, _, err) = call(
+        &fake,
+        &auth,
+        reqwest::Method::PATCH,
+        &item,
+        Some(json!({"options": {"is_use_common_endpoint": "yes"}})),
+    )
+    .await?;
+    assert_eq!(s, 400);
+    assert!(err.to_string().contains("is_use_common_endpoint"), "{err}");
+    // PUT: the sent options are the whole options.
+    let (s, _, _) = call(
+        &fake,
+        &auth,
+        reqwest::Method::PUT,
+        &item,
+        Some(json!({"name": "az", "display_name": "Entra", "options": {"client_id": "c2"}})),
+    )
+    .await?;
+    assert_eq!(s, 200);
+    assert_eq!(
+        fake.connection(&id).unwrap()["options"],
+        json!({"client_id": "c2"})
+    );
+    // SAML enums are checked on create.
+    let (s, _, _) = call(
+        &fake,
+        &auth,
+        reqwest::Method::POST,
+        "/api/v1/connections",
+        Some(
+            json!({"name": "s", "display_name": "S", "strategy": "saml:okta",
+            "options": {"name_id_format": "email"}}),
+        ),
+    )
+    .await?;
+    assert_eq!(s, 400);
+    Ok(())
+}
