@@ -5,6 +5,7 @@ mod auth;
 mod common;
 mod conditions;
 mod errors;
+mod fake_e2e;
 mod operations;
 mod pagination;
 mod real_api;
