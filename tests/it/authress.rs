@@ -37,8 +37,11 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
     let got = connections.get(&id).send().await?;
     assert_eq!(got.client_id.value().map(String::as_str), Some("client-a"));
 
-    // update (PUT): edit and send back; the fake stores what was sent
-    let got = got.issuer_url("https://accounts.example.com");
+    // update (PUT): edit and send back; the fake stores what was sent. GET never returns the
+    // secret and PUT replaces everything, so it is set again.
+    let got = got
+        .issuer_url("https://accounts.example.com")
+        .client_secret("connection-client-secret");
     let updated = connections.update(&id, got).send().await?;
     assert_eq!(
         updated.issuer_url.value().map(String::as_str),
@@ -269,5 +272,49 @@ async fn an_aws_front_end_502_shows_its_message() -> TestResult {
         .err()
         .ok_or("expected a 503")?;
     assert_eq!(err.provider_message(), Some("503 Service Unavailable"));
+    Ok(())
+}
+
+/// Issue 14, item 7: GET never returns `clientSecret` and PUT replaces the whole connection
+/// (FakeAuthress drops an omitted secret, as a full replace does). The SDK refuses the careless
+/// round trip before sending, and the idiom (set the secret again) keeps it.
+#[tokio::test]
+async fn get_edit_put_keeps_the_connection_secret() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let authress = client(&fake, &RecordingSleeper::new())?;
+    let connections = authress.connections();
+    let created = connections.create(oauth_connection("keep")).send().await?;
+    let id = created.id().ok_or("no connection id")?.to_owned();
+    let stored_secret = || {
+        fake.connection(&id)
+            .and_then(|c| c.get("clientSecret").cloned())
+    };
+    assert_eq!(stored_secret(), Some("connection-client-secret".into()));
+
+    let fetched = connections.get(&id).send().await?;
+    assert!(fetched.client_secret.is_absent());
+    let puts = || fake.requests().iter().filter(|r| r.method == "PUT").count();
+    let err = connections
+        .update(
+            &id,
+            fetched.clone().token_url("https://accounts.example.com/t2"),
+        )
+        .send()
+        .await
+        .err()
+        .ok_or("an update without the secret is refused")?;
+    assert_eq!(err.kind(), idp::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("clientSecret"), "{err}");
+    assert_eq!(puts(), 0);
+    assert_eq!(stored_secret(), Some("connection-client-secret".into()));
+
+    let edited = fetched
+        .token_url("https://accounts.example.com/t2")
+        .client_secret("connection-client-secret");
+    connections.update(&id, edited).send().await?;
+    assert_eq!(puts(), 1);
+    let stored = fake.connection(&id).ok_or("gone")?;
+    assert_eq!(stored["tokenUrl"], "https://accounts.example.com/t2");
+    assert_eq!(stored["clientSecret"], "connection-client-secret");
     Ok(())
 }

@@ -15,7 +15,11 @@
 //!   [`Client::items`]; `client.connections()` is sugar over the same values.
 //! - **Models** are built with `new`/`default` and setters named after their fields; they keep
 //!   unknown fields and enum values, and tell an absent field from an explicit `null`
-//!   ([`Nullable`]), so a GET → edit → PUT round trip loses nothing.
+//!   ([`Nullable`]), so a GET → edit → PUT round trip loses nothing. The one field GET never
+//!   returns, an OAuth connection's `clientSecret`, must be sent again on update: an update
+//!   without it is refused before sending ([`ops::UpdateConnection`] says how to opt out).
+//! - Errors show what the server said: Authress's `title`, the AWS front end's `message`, or a
+//!   short excerpt of a plain-text body.
 //! - Every call sends `Accept: application/links+json`; ids are encoded as single path segments
 //!   (`google|a/b c+d@e:f` works).
 //!
@@ -43,11 +47,12 @@
 //! let created = authress.execute(CreateConnection::new(connection)).await?;
 //! let id = created.id().unwrap_or_default().to_owned();
 //!
-//! // Read, edit, replace (unknown fields are kept; Nullable::Null sends `null`).
+//! // Read, edit, replace (unknown fields are kept; Nullable::Null sends `null`). GET never
+//! // returns the client secret and PUT replaces everything, so send the secret again.
 //! let connection = authress.connections().get(&id).send().await?;
 //! authress
 //!     .connections()
-//!     .update(&id, connection.issuer_url(Nullable::Null))
+//!     .update(&id, connection.issuer_url(Nullable::Null).client_secret("my-secret"))
 //!     .send()
 //!     .await?;
 //!

@@ -18,7 +18,10 @@ use super::{
 /// Used both as the request body of create/update and as the response. Build one with
 /// [`Connection::new`] (or [`Connection::default`]) and the setters, which are named after the
 /// fields; the fields stay public for reading. Fields the server adds in newer API versions are
-/// kept in [`Connection::extra`] and sent back unchanged, so GET → edit → PUT loses nothing.
+/// kept in [`Connection::extra`] and sent back unchanged, so GET → edit → PUT loses nothing
+/// (drop them with [`Connection::without_extra`] when the server refuses one). The API never
+/// returns `clientSecret`: set it again before an update (see
+/// [`UpdateConnection`](crate::ops::UpdateConnection#the-client-secret)).
 /// `null`able fields are [`Nullable`]: their setters take a value or [`Nullable::Null`] (an
 /// explicit `null`, which clears the value on the server).
 ///
@@ -259,6 +262,27 @@ impl Connection {
     #[must_use]
     pub fn extra(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.extra.insert(name.into(), value.into());
+        self
+    }
+
+    /// Drops every field this SDK does not know ([`Connection::extra`]), so create and update
+    /// send only the fields of the spec's `Connection`.
+    ///
+    /// By default unknown fields are sent back, because they are fields the server itself
+    /// returned (added in a newer API version) and a full replace without them would lose their
+    /// values. But the schema is `additionalProperties: false`: use this when an update is
+    /// refused with 400 naming a field you did not set (one the API no longer accepts, or one
+    /// copied from another source), accepting that the server's values of those fields are
+    /// dropped.
+    ///
+    /// ```
+    /// use idp_authress::models::Connection;
+    /// let connection = Connection::default().extra("futureField", 1).without_extra();
+    /// assert!(connection.extra.is_empty());
+    /// ```
+    #[must_use]
+    pub fn without_extra(mut self) -> Self {
+        self.extra.clear();
         self
     }
 }

@@ -23,7 +23,7 @@ use idp_core::{
 use serde_json::Value;
 
 use crate::client::{Authress, Client, Request};
-use crate::models::{Connection, ConnectionCollection, UserConnectionCredentials};
+use crate::models::{Connection, ConnectionCollection, ConnectionType, UserConnectionCredentials};
 
 /// The request body of create and update: the connection without its read-only fields
 /// ([`Connection::READ_ONLY_FIELDS`]), which the server sets itself.
@@ -251,6 +251,46 @@ idp_core::forward_setters!(GetConnections {
 
 /// `PUT /v1/connections/{connectionId}` (`updateConnection`): replaces the whole connection
 /// document.
+///
+/// # The client secret
+///
+/// Authress never returns `clientSecret`, and PUT is a full replace (the body is the whole
+/// `Connection`; there is no PATCH), so a connection read with GET, edited and sent back has no
+/// secret, and the update would leave the connection without one (no Authress document or SDK
+/// says an omitted secret is kept; `FakeAuthress` drops it as a full replace does). For OAuth
+/// connections (`OAUTH2`, the default, `OPENID-LEGACY`, and types this SDK does not know),
+/// [`Operation::validate`] therefore refuses an update whose `client_secret` is
+/// [`Nullable::Absent`](crate::Nullable::Absent), before anything is sent. Say what you mean:
+///
+/// - set the secret again: `connection.client_secret(secret)` (the usual GET → edit → PUT);
+/// - clear it on purpose: `connection.client_secret(Nullable::Null)` (sends `null`);
+/// - send the update without it anyway: [`UpdateConnection::allow_missing_client_secret`]
+///   (for a connection that has no secret, such as a PKCE-only provider).
+///
+/// `SAML2`, `WebAuthN` and `PASSWORD` connections have no client secret and are not checked.
+///
+/// # Unknown fields
+///
+/// Fields this SDK does not know ([`Connection::extra`]) are sent back, so a field a newer API
+/// added survives the round trip. The schema is `additionalProperties: false`, though: if the
+/// server refuses the update with 400 naming a field you did not set (one it no longer accepts,
+/// or one from another source), drop them with [`Connection::without_extra`].
+///
+/// ```
+/// use idp_authress::models::{Connection, ConnectionType, Nullable};
+/// use idp_authress::ops::UpdateConnection;
+/// use idp_authress::{ErrorKind, Operation};
+///
+/// // What GET returns: everything but the secret.
+/// let fetched = Connection::new(ConnectionType::Oauth2).client_id("client");
+/// let err = UpdateConnection::new("google", fetched.clone()).validate().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidInput);
+/// assert!(err.to_string().contains("clientSecret"));
+///
+/// assert!(UpdateConnection::new("google", fetched.clone().client_secret("secret")).validate().is_ok());
+/// assert!(UpdateConnection::new("google", fetched.clone().client_secret(Nullable::Null)).validate().is_ok());
+/// assert!(UpdateConnection::new("google", fetched).allow_missing_client_secret(true).validate().is_ok());
+/// ```
 #[doc(alias = "update_connection")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -259,6 +299,9 @@ pub struct UpdateConnection {
     pub connection_id: String,
     /// The new connection document (its read-only fields are not sent).
     pub connection: Connection,
+    /// Send an OAuth connection without `clientSecret` (which leaves it without a secret);
+    /// `false` by default, see [the client secret](UpdateConnection#the-client-secret).
+    pub allow_missing_client_secret: bool,
 }
 
 impl UpdateConnection {
@@ -267,8 +310,28 @@ impl UpdateConnection {
         UpdateConnection {
             connection_id: connection_id.into(),
             connection,
+            allow_missing_client_secret: false,
         }
     }
+
+    /// Allows sending an OAuth connection without `clientSecret`, which leaves the connection
+    /// without a secret (PUT is a full replace); see
+    /// [the client secret](UpdateConnection#the-client-secret).
+    #[must_use]
+    pub fn allow_missing_client_secret(mut self, allow: bool) -> Self {
+        self.allow_missing_client_secret = allow;
+        self
+    }
+}
+
+/// Whether a connection of this type authenticates to its provider with a client secret: OAuth
+/// (`OAUTH2`, also when the type is left out, since the server defaults to it, and
+/// `OPENID-LEGACY`) and, to be safe, types this SDK does not know.
+fn uses_client_secret(connection_type: Option<&ConnectionType>) -> bool {
+    !matches!(
+        connection_type,
+        Some(ConnectionType::Saml2 | ConnectionType::WebAuthn | ConnectionType::Password)
+    )
 }
 
 impl Operation for UpdateConnection {
@@ -282,10 +345,30 @@ impl Operation for UpdateConnection {
         [self.connection_id.as_str()].into()
     }
 
+    fn validate(&self) -> Result<()> {
+        if self.connection.client_secret.is_absent()
+            && !self.allow_missing_client_secret
+            && uses_client_secret(self.connection.connection_type.as_ref())
+        {
+            return Err(Error::invalid_input(
+                "the connection has no clientSecret: Authress never returns it and PUT replaces \
+                 the whole connection, so this update would leave the connection without its \
+                 secret; set it again with `.client_secret(secret)`, clear it with \
+                 `.client_secret(Nullable::Null)`, or send without it with \
+                 `.allow_missing_client_secret(true)`",
+            ));
+        }
+        Ok(())
+    }
+
     fn body(&self) -> Result<Option<Body>> {
         connection_body(&self.connection)
     }
 }
+
+idp_core::forward_setters!(UpdateConnection {
+    allow_missing_client_secret(allow: bool),
+});
 
 /// The SSO connections of the account: `client.connections()`, thin sugar over the operation
 /// values of this module (`client.connections().get(id)` is `client.request(GetConnection::new(id))`).
@@ -386,13 +469,18 @@ impl Connections<'_> {
     }
 
     /// Replaces a connection (`updateConnection`, `PUT /v1/connections/{connectionId}`). Read a
-    /// connection, edit it and send it back: unknown fields are kept.
+    /// connection, edit it and send it back: unknown fields are kept. PUT replaces the whole
+    /// connection and GET never returns the client secret, so an OAuth connection must carry
+    /// its secret again (or an explicit choice): see
+    /// [`UpdateConnection`'s client secret rule](UpdateConnection#the-client-secret).
     ///
     /// ```no_run
-    /// # async fn run(client: idp_authress::Client) -> idp_authress::Result<()> {
+    /// # async fn run(client: idp_authress::Client, secret: String) -> idp_authress::Result<()> {
     /// use idp_authress::models::Nullable;
     /// let connection = client.connections().get("google").send().await?;
-    /// let connection = connection.issuer_url(Nullable::Null); // sent as an explicit null
+    /// let connection = connection
+    ///     .issuer_url(Nullable::Null) // sent as an explicit null
+    ///     .client_secret(secret); // GET does not return it; without it the update is refused
     /// client.connections().update("google", connection).send().await?;
     /// # Ok(()) }
     /// ```

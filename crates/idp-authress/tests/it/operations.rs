@@ -273,6 +273,166 @@ fn request_setters_forward_to_the_operation() -> TestResult {
         client.connections().update("c", google()).operation(),
         &UpdateConnection::new("c", google())
     );
+    let request = client
+        .connections()
+        .update("c", google())
+        .allow_missing_client_secret(true);
+    assert!(request.operation().allow_missing_client_secret);
+    Ok(())
+}
+
+/// Issue 14, item 7: GET never returns `clientSecret` and PUT replaces the whole connection, so
+/// an OAuth update without the secret is refused before sending unless the caller chose.
+#[test]
+fn an_oauth_update_without_its_secret_is_refused_unless_chosen() -> TestResult {
+    // The connection as GET returns it (the spec's Connection, no clientSecret).
+    let fetched = |t: Option<ConnectionType>| {
+        let mut c = google().client_secret(Nullable::Absent);
+        c.connection_type = t;
+        c
+    };
+    for t in [
+        Some(ConnectionType::Oauth2),
+        None, // the server's default type is OAUTH2
+        Some(ConnectionType::OpenidLegacy),
+        Some(ConnectionType::from("FUTURE".to_owned())),
+    ] {
+        let op = UpdateConnection::new("google", fetched(t.clone()));
+        let err = op.validate().err().ok_or("must be refused")?;
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{t:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("no clientSecret") && text.contains("allow_missing_client_secret"),
+            "{text}"
+        );
+        assert!(
+            op.clone()
+                .allow_missing_client_secret(true)
+                .validate()
+                .is_ok()
+        );
+    }
+    for t in [
+        ConnectionType::Saml2,
+        ConnectionType::WebAuthn,
+        ConnectionType::Password,
+    ] {
+        assert!(
+            UpdateConnection::new("c", fetched(Some(t.clone())))
+                .validate()
+                .is_ok(),
+            "{t:?} has no client secret"
+        );
+    }
+    let with = UpdateConnection::new("google", fetched(None).client_secret("s"));
+    assert!(with.validate().is_ok());
+    let cleared = UpdateConnection::new("google", fetched(None).client_secret(Nullable::Null));
+    assert!(cleared.validate().is_ok());
+    assert_eq!(
+        body(&cleared)?.map(|(_, b)| b["clientSecret"].clone()),
+        Some(Value::Null)
+    );
+    // Create is not affected: a new connection may have no secret.
+    assert!(CreateConnection::new(fetched(None)).validate().is_ok());
+    Ok(())
+}
+
+/// Issue 14, item 7, end to end against FakeAuthress (which drops an omitted secret, as a full
+/// replace does): GET → edit → PUT keeps the connection's secret.
+#[tokio::test]
+async fn get_edit_put_keeps_the_connection_secret() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let client = fake_client(&fake)?;
+    let created = client
+        .execute(CreateConnection::new(google().connection_id("google")))
+        .await?;
+    assert_eq!(created.id(), Some("google"));
+    let secret = || {
+        fake.connection("google")
+            .and_then(|c| c.get("clientSecret").cloned())
+    };
+    assert_eq!(secret(), Some(json!("google-secret")));
+
+    // The careless round trip is refused before anything is sent; the secret stays.
+    let fetched = client.connections().get("google").send().await?;
+    assert!(fetched.client_secret.is_absent(), "GET never returns it");
+    fake.clear_requests();
+    let err = client
+        .connections()
+        .update(
+            "google",
+            fetched
+                .clone()
+                .data(ConnectionData::default().name("Renamed")),
+        )
+        .send()
+        .await
+        .err()
+        .ok_or("an update without the secret must be refused")?;
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.operation(), Some("updateConnection"));
+    assert!(fake.requests().is_empty(), "nothing was sent");
+    assert_eq!(secret(), Some(json!("google-secret")));
+
+    // The idiom: read, edit, set the secret again, replace.
+    let edited = fetched
+        .clone()
+        .data(ConnectionData::default().name("Renamed"))
+        .client_secret("google-secret");
+    let updated = client.connections().update("google", edited).send().await?;
+    assert_eq!(
+        updated
+            .data
+            .value()
+            .and_then(|d| d.name.value())
+            .map(String::as_str),
+        Some("Renamed")
+    );
+    assert_eq!(secret(), Some(json!("google-secret")));
+
+    // Asked for: sent without the secret, and the full replace drops it.
+    client
+        .connections()
+        .update("google", fetched)
+        .allow_missing_client_secret(true)
+        .send()
+        .await?;
+    assert_eq!(secret(), None);
+    Ok(())
+}
+
+/// Issue 14, item 7: unknown fields are sent back on PUT; the fake refuses one the schema does
+/// not declare (`additionalProperties: false`), and `without_extra` drops them.
+#[tokio::test]
+async fn unknown_fields_are_sent_back_and_can_be_dropped() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let client = fake_client(&fake)?;
+    client
+        .execute(CreateConnection::new(google().connection_id("google")))
+        .await?;
+    let fetched = client.connections().get("google").send().await?;
+    let with_stale = fetched
+        .client_secret("google-secret")
+        .extra("retiredField", "from an older response");
+    let op = UpdateConnection::new("google", with_stale.clone());
+    assert_eq!(
+        body(&op)?.map(|(_, b)| b["retiredField"].clone()),
+        Some(json!("from an older response"))
+    );
+    let err = client
+        .execute(op)
+        .await
+        .err()
+        .ok_or("the fake refuses an undeclared field")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert!(err.to_string().contains("retiredField"), "{err}");
+
+    let op = UpdateConnection::new("google", with_stale.without_extra());
+    assert_eq!(
+        body(&op)?.map(|(_, b)| b.get("retiredField").is_none()),
+        Some(true)
+    );
+    client.execute(op).await?;
     Ok(())
 }
 
@@ -315,10 +475,11 @@ async fn every_operation_runs_through_execute_against_the_fake() -> TestResult {
     let got = client.execute(GetConnection::new(&id)).await?;
     assert_eq!(got, created);
 
-    // updateConnection: read, edit, send back.
+    // updateConnection: read, edit, send back (with the secret, which GET never returns).
     let edited = got
         .issuer_url("https://accounts.google.com")
-        .tags(Nullable::Null);
+        .tags(Nullable::Null)
+        .client_secret("google-secret");
     let updated = client.execute(UpdateConnection::new(&id, edited)).await?;
     assert_eq!(updated.id(), Some(id.as_str()));
     assert_eq!(
@@ -328,6 +489,7 @@ async fn every_operation_runs_through_execute_against_the_fake() -> TestResult {
     assert!(updated.tags.is_null());
     let stored = fake.connection(&id).ok_or("not stored")?;
     assert_eq!(stored["issuerUrl"], "https://accounts.google.com");
+    assert_eq!(stored["clientSecret"], "google-secret");
 
     // getConnectionCredentials, with a user id that needs encoding.
     fake.set_user_credentials(&id, ODD_USER_ID, "provider-token");

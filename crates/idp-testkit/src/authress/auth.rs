@@ -52,7 +52,30 @@ pub(super) fn authenticate(state: &AuthressState, headers: &HeaderMap) -> Result
     verify_jwt(state, token)
 }
 
-/// An EdDSA JWT with the access key's `kid`, the account audience and a valid `exp` / `nbf`.
+/// The `typ` header values the official SDKs send: `at+jwt` (authress-sdk.js
+/// `src/serviceClientTokenProvider.js`, authress-sdk.cs) and PyJWT's default `JWT`
+/// (authress-sdk.py `authress/utils/service_client_token_provider.py` sets no `typ`).
+const ACCEPTED_TYP: [&str; 2] = ["at+jwt", "JWT"];
+
+/// The issuers a service-client token may name: `<origin>/v1/clients/<clientId>`, where origin
+/// is the custom domain the client talks to (here the fake's own base URL) or the account host
+/// `https://<accountId>.api.authress.io` (authress-sdk.js `src/serviceClientTokenProvider.js`
+/// uses the account host for every `*.authress.io` host). The SDKs percent-encode the client
+/// id; the fake's `sc_testkit` has nothing to encode.
+fn accepted_issuers(state: &AuthressState) -> [String; 2] {
+    let client = &state.client_id;
+    [
+        format!("{}/v1/clients/{client}", state.base_url),
+        format!(
+            "https://{}.api.authress.io/v1/clients/{client}",
+            state.account_id
+        ),
+    ]
+}
+
+/// An EdDSA JWT with the access key's `kid`, an accepted `typ`, the account audience, the
+/// service client as `sub` and in `iss`, and a valid `exp` / `nbf`: the claims every official
+/// SDK signs (JS 3.x, C#, Python; see the research notes, "Locally signed JWT").
 fn verify_jwt(state: &AuthressState, token: &str) -> Result<(), Response> {
     let Ok(header) = jsonwebtoken::decode_header(token) else {
         return Err(unauthorized("Unauthorized: the token is not a JWT."));
@@ -65,15 +88,40 @@ fn verify_jwt(state: &AuthressState, token: &str) -> Result<(), Response> {
     if header.kid.as_deref() != Some(state.key_id.as_str()) {
         return Err(unauthorized("Unauthorized: unknown key id."));
     }
+    if !header
+        .typ
+        .as_deref()
+        .is_some_and(|t| ACCEPTED_TYP.iter().any(|a| a.eq_ignore_ascii_case(t)))
+    {
+        return Err(unauthorized(
+            "Unauthorized: the token type (typ) must be at+jwt.",
+        ));
+    }
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_audience(&[state.audience()]);
-    validation.set_required_spec_claims(&["exp", "aud"]);
+    validation.set_issuer(&accepted_issuers(state));
+    validation.sub = Some(state.client_id.clone());
+    validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
     validation.validate_nbf = true;
     validation.leeway = 30;
     let key = DecodingKey::from_ed_der(&state.public_key);
     jsonwebtoken::decode::<Value>(token, &key, &validation)
         .map(|_| ())
-        .map_err(|_| unauthorized("Unauthorized: the token is invalid or expired."))
+        .map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            unauthorized(match e.kind() {
+                ErrorKind::InvalidIssuer => {
+                    "Unauthorized: the token issuer (iss) is not this account's service client."
+                }
+                ErrorKind::InvalidSubject => {
+                    "Unauthorized: the token subject (sub) is not the service client."
+                }
+                ErrorKind::MissingRequiredClaim(_) => {
+                    "Unauthorized: the token lacks a required claim (exp, aud, iss, sub)."
+                }
+                _ => "Unauthorized: the token is invalid or expired.",
+            })
+        })
 }
 
 #[cfg(test)]

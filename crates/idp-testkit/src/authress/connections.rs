@@ -38,7 +38,9 @@ pub(super) fn seeded(k: u64, now: &str) -> (String, Value) {
     (id, connection)
 }
 
-/// The connection as the API returns it: without the client secret.
+/// The connection as the API returns it: without the client secret, which Authress accepts on
+/// create and update but never sends back (the spec describes it as the provider's secret; no
+/// SDK model or example response carries one).
 fn public_view(connection: &Value) -> Value {
     let mut c = connection.clone();
     if let Some(map) = c.as_object_mut() {
@@ -51,10 +53,52 @@ fn links_json(status: StatusCode, value: &Value) -> Response {
     json_response(status, LINKS_JSON, value)
 }
 
+/// The top-level properties of the `Connection` schema (the 2023 baseline plus the 2024 and
+/// 2025 additions; `shared/specs/authress-connections-subset.yaml`).
+const CONNECTION_FIELDS: [&str; 19] = [
+    "type",
+    "connectionId",
+    "authenticationUrl",
+    "tokenUrl",
+    "issuerUrl",
+    "providerCertificate",
+    "clientId",
+    "clientSecretId",
+    "clientSecret",
+    "userDataConfiguration",
+    "data",
+    "defaultConnectionProperties",
+    "conditions",
+    "tenantConfiguration",
+    "linkingConfiguration",
+    "createdTime",
+    "lastUpdated",
+    "isActiveConnection",
+    "tags",
+];
+
+/// The read-only fields: accepted in a request (a GET → PUT round trip sends them back) and
+/// ignored, since the server sets them (`readOnly: true` in the spec).
+const READ_ONLY_FIELDS: [&str; 3] = ["createdTime", "lastUpdated", "isActiveConnection"];
+
 fn validate(body: &[u8]) -> Result<Map<String, Value>, Response> {
-    let Some(map) = json_object(body) else {
+    let Some(mut map) = json_object(body) else {
         return Err(bad_request("The request body is not a JSON object."));
     };
+    // `Connection` is `additionalProperties: false` in the Authress spec (authress-local
+    // `api/openapi.yaml` @ 5cd828a, kept in the subset spec): a field the schema does not
+    // declare is refused, and the message names it.
+    if let Some(unknown) = map
+        .keys()
+        .find(|k| !CONNECTION_FIELDS.contains(&k.as_str()))
+    {
+        return Err(bad_request(&format!(
+            "The request body has a property the Connection schema does not allow: {unknown}."
+        )));
+    }
+    for field in READ_ONLY_FIELDS {
+        map.remove(field);
+    }
     if let Some(t) = map.get("type") {
         if !t.as_str().is_some_and(|t| CONNECTION_TYPES.contains(&t)) {
             return Err(bad_request(
@@ -157,6 +201,16 @@ pub(super) fn get(state: &AuthressState, id: &str) -> Response {
 }
 
 /// `updateConnection`: replaces the connection, keeping `createdTime`.
+///
+/// PUT is a full replace of the connection document: the request body is a whole `Connection`
+/// (spec: `PUT /v1/connections/{connectionId}` with a required `Connection` body; there is no
+/// PATCH for connections). So what the body leaves out is gone afterwards, `clientSecret`
+/// included: a body without `clientSecret` leaves the connection with no secret, and
+/// `"clientSecret": null` clears it. No Authress document or SDK says an omitted secret is kept
+/// (searched: the API docs of authress-sdk.py / .js / .cs / .go / .rs, the spec, the knowledge
+/// base); the JS SDK's `updateConnection` sends the caller's object as is. Because the API never
+/// returns `clientSecret` (see [`public_view`]), a GET → edit → PUT that does not set the secret
+/// again drops it, which is what the SDK guards against.
 pub(super) fn update(state: &AuthressState, id: &str, body: &[u8]) -> Response {
     let map = match validate(body) {
         Ok(m) => m,

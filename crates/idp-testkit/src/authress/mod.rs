@@ -29,10 +29,17 @@ const JSON: &str = "application/json";
 /// A fake Authress account on `http://127.0.0.1:PORT`.
 ///
 /// It accepts `Authorization: Bearer <jwt>` where the JWT is signed (EdDSA) with the private key of
-/// [`FakeAuthress::access_key`] and carries that key's `kid`, the audience
-/// `<accountId>.accounts.authress.io` and an `exp` in the future; it also accepts the raw access
-/// key as the bearer (as the real service does). Successful answers are
+/// [`FakeAuthress::access_key`] and carries that key's `kid`, `typ` `at+jwt` (or `JWT`), the
+/// audience `<accountId>.accounts.authress.io`, `sub` = the client id, `iss` =
+/// `<origin>/v1/clients/<clientId>` (origin: the fake's base URL or
+/// `https://<accountId>.api.authress.io`) and an `exp` in the future; it also accepts the raw
+/// access key as the bearer (as the real service does). Successful answers are
 /// `Content-Type: application/links+json`. The server stops when this handle is dropped.
+///
+/// Connections behave as the API documents them: `PUT` replaces the whole document (so a `PUT`
+/// without `clientSecret` leaves the connection without one, and the API never returns the
+/// secret), and top-level fields the schema does not declare are refused with 400
+/// (`additionalProperties: false`). See `connections.rs` for each rule's source.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -65,6 +72,8 @@ struct AuthressData {
 }
 
 struct AuthressState {
+    /// The fake's own origin (`http://127.0.0.1:PORT`), one of the two accepted JWT issuers.
+    base_url: String,
     account_id: String,
     client_id: String,
     key_id: String,
@@ -91,6 +100,7 @@ impl FakeAuthress {
         let key_id = random_hex()[..8].to_owned();
         let access_key = auth::access_key(&client_id, &key_id, &account_id, &der);
         let state = Arc::new(AuthressState {
+            base_url: bound.base_url.clone(),
             account_id,
             client_id,
             key_id,

@@ -303,3 +303,193 @@ async fn authress_fault_respond_sends_a_gateway_body_verbatim() -> TestResult {
     assert_eq!(list["connections"].as_array().map(Vec::len), Some(0));
     Ok(())
 }
+
+/// Signs a JWT with the fake's key, with the given header `typ` and claims overridden.
+fn jwt_with(fake: &FakeAuthress, typ: Option<&str>, overrides: Value) -> String {
+    let parts: Vec<&str> = fake.access_key().split('.').collect();
+    let der = STANDARD.decode(parts[3]).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(fake.key_id().to_owned());
+    header.typ = typ.map(str::to_owned);
+    let mut claims = json!({
+        "iss": format!("{}/v1/clients/{}", fake.base_url(), fake.client_id()),
+        "sub": fake.client_id(), "client_id": fake.client_id(), "aud": fake.audience(),
+        "iat": now, "exp": now + 3600, "scope": "openid",
+    });
+    for (k, v) in overrides.as_object().unwrap() {
+        if v.is_null() {
+            claims.as_object_mut().unwrap().remove(k);
+        } else {
+            claims[k] = v.clone();
+        }
+    }
+    jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(&der)).unwrap()
+}
+
+/// Issue 14: the fake checks `iss`, `sub` and `typ` as the official SDKs sign them.
+#[tokio::test]
+async fn authress_checks_the_token_issuer_subject_and_type() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let url = format!("{}/v1/connections", fake.base_url());
+    let account_host_iss = format!(
+        "https://{}.api.authress.io/v1/clients/{}",
+        fake.account_id(),
+        fake.client_id()
+    );
+    let accepted = [
+        jwt_with(&fake, Some("at+jwt"), json!({})),
+        // authress-sdk.py leaves PyJWT's default typ
+        jwt_with(&fake, Some("JWT"), json!({})),
+        jwt_with(&fake, Some("at+jwt"), json!({ "iss": account_host_iss })),
+    ];
+    for (i, token) in accepted.iter().enumerate() {
+        let r = http()
+            .get(&url)
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), 200, "accepted case {i}");
+    }
+    let refused = [
+        (
+            jwt_with(
+                &fake,
+                Some("at+jwt"),
+                json!({"iss": "https://evil.example.com/v1/clients/sc_testkit"}),
+            ),
+            "issuer",
+        ),
+        (
+            jwt_with(&fake, Some("at+jwt"), json!({"sub": "sc_other"})),
+            "subject",
+        ),
+        (
+            jwt_with(&fake, Some("at+jwt"), json!({"sub": null})),
+            "claim",
+        ),
+        (jwt_with(&fake, Some("id+jwt"), json!({})), "typ"),
+        (jwt_with(&fake, None, json!({})), "typ"),
+    ];
+    for (i, (token, word)) in refused.iter().enumerate() {
+        let (status, body) = json(
+            http()
+                .get(&url)
+                .header("authorization", format!("Bearer {token}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 401, "refused case {i}");
+        let title = body["title"].as_str().unwrap_or_default();
+        assert!(title.contains(word), "refused case {i}: {title}");
+    }
+    Ok(())
+}
+
+/// Issue 14: `Connection` is `additionalProperties: false`; the read-only fields a GET returns
+/// are accepted back and ignored.
+#[tokio::test]
+async fn authress_refuses_undeclared_top_level_fields() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let base = format!("{}/v1/connections", fake.base_url());
+    let auth = bearer(&fake);
+    let (s, body) = json(
+        http()
+            .post(&base)
+            .header("authorization", &auth)
+            .body(r#"{"type":"OAUTH2","authenticationUrl":"https://idp.example.com/a","displayName":"x"}"#)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 400);
+    assert!(
+        body["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("displayName"),
+        "{body}"
+    );
+    let ok = json!({
+        "type": "OAUTH2", "authenticationUrl": "https://idp.example.com/a",
+        "createdTime": "2000-01-01T00:00:00Z", "isActiveConnection": false,
+        "tenantConfiguration": {"assignmentType": "DEFAULT"},
+    });
+    let (s, created) = json(
+        http()
+            .post(&base)
+            .header("authorization", &auth)
+            .body(ok.to_string())
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 201);
+    assert_ne!(created["createdTime"], "2000-01-01T00:00:00Z");
+    assert_eq!(created["isActiveConnection"], true);
+    Ok(())
+}
+
+/// Issue 14, item 7: PUT is a full replace, so a body without `clientSecret` leaves the
+/// connection without one, and `null` clears it; a body with it keeps (or sets) it.
+#[tokio::test]
+async fn authress_put_without_client_secret_drops_it() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    let base = format!("{}/v1/connections", fake.base_url());
+    let auth = bearer(&fake);
+    let create = json!({
+        "connectionId": "google", "type": "OAUTH2",
+        "authenticationUrl": "https://idp.example.com/a", "clientSecret": "shh",
+    });
+    let (s, _) = json(
+        http()
+            .post(&base)
+            .header("authorization", &auth)
+            .body(create.to_string())
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(s, 201);
+    let put = |body: Value| {
+        let auth = auth.clone();
+        let url = format!("{base}/google");
+        async move {
+            json(
+                http()
+                    .put(url)
+                    .header("authorization", auth)
+                    .body(body.to_string())
+                    .send()
+                    .await?,
+            )
+            .await
+        }
+    };
+    let with = json!({"type": "OAUTH2", "authenticationUrl": "https://idp.example.com/b", "clientSecret": "shh"});
+    let (s, updated) = put(with).await?;
+    assert_eq!(s, 200);
+    assert!(updated.get("clientSecret").is_none(), "never returned");
+    assert_eq!(fake.connection("google").unwrap()["clientSecret"], "shh");
+
+    let without = json!({"type": "OAUTH2", "authenticationUrl": "https://idp.example.com/c"});
+    assert_eq!(put(without).await?.0, 200);
+    assert!(
+        fake.connection("google")
+            .unwrap()
+            .get("clientSecret")
+            .is_none()
+    );
+
+    let (s, _) = put(json!({"type": "OAUTH2", "authenticationUrl": "https://idp.example.com/d", "clientSecret": "new"})).await?;
+    assert_eq!(s, 200);
+    assert_eq!(fake.connection("google").unwrap()["clientSecret"], "new");
+    let (s, _) = put(json!({"type": "OAUTH2", "authenticationUrl": "https://idp.example.com/e", "clientSecret": null})).await?;
+    assert_eq!(s, 200);
+    assert!(fake.connection("google").unwrap()["clientSecret"].is_null());
+    Ok(())
+}
