@@ -225,3 +225,53 @@ async fn a_caller_supplied_access_token_is_accepted_by_the_fake() -> TestResult 
     assert!(!format!("{kinde:?}").contains(&token));
     Ok(())
 }
+
+/// Issue 14: an M2M application not granted `create:connections` (FakeKinde enforces the scopes
+/// of Kinde's spec) gets a `403` `Api` error that names the operation, and nothing is retried.
+#[tokio::test]
+async fn an_m2m_app_without_the_scope_gets_a_403_naming_the_operation() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    fake.set_scopes(&["read:connections", "update:connections"]);
+    let sleeper = RecordingSleeper::new();
+    let kinde = client(&fake, &sleeper)?;
+    let err = kinde
+        .connections()
+        .create(CreateConnectionRequest::new(
+            "gh",
+            "GitHub",
+            Strategy::Github,
+        ))
+        .send()
+        .await
+        .err()
+        .ok_or("expected a 403")?;
+    assert_eq!(err.kind(), idp::ErrorKind::Api, "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(err.operation(), Some("CreateConnection"));
+    assert!(err.to_string().contains("create:connections"), "{err}");
+    assert!(sleeper.waits().is_empty());
+    Ok(())
+}
+
+/// Issue 14: the token endpoint throttled (429 with `RateLimit-Reset`) and then failing (503)
+/// through FakeKinde's fault injector is waited out; the call succeeds with one issued token.
+#[tokio::test]
+async fn a_throttled_token_endpoint_is_waited_out_end_to_end() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let ids = fake.seed_connections(1);
+    fake.faults().operation("token").next(
+        1,
+        Fault::Status429 {
+            reset_after: Duration::from_secs(5),
+        },
+    );
+    fake.faults().operation("token").next(1, Fault::Status(503));
+    let sleeper = RecordingSleeper::new();
+    let kinde = client(&fake, &sleeper)?;
+    let connection = kinde.connections().get(&ids[0]).send().await?;
+    assert_eq!(connection.id(), Some(ids[0].as_str()));
+    assert_eq!(sleeper.waits().first(), Some(&Duration::from_secs(5)));
+    assert_eq!(sleeper.waits().len(), 2);
+    assert_eq!(fake.token_requests(), 1);
+    Ok(())
+}

@@ -33,7 +33,8 @@ const JSON: &str = "application/json; charset=utf-8";
 /// connections endpoints require `Authorization: Bearer <token>` and the token's scope for the
 /// operation (`read:connections`, `create:connections`, `update:connections`,
 /// `delete:connections`; all four granted by default, see [`FakeKinde::set_scopes`]), else `403`.
-/// Every response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
+/// Every response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (an
+/// injected 429 only `RateLimit-Reset`).
 ///
 /// The token endpoint takes faults like any route: `faults().operation("token")` with
 /// `Fault::Status429 { reset_after }` answers `429` with `RateLimit-Reset`, `Fault::Status(503)`
@@ -318,14 +319,14 @@ impl Flavor for KindeFlavor {
         errors(status, "INTERNAL_SERVER_ERROR", message)
     }
 
-    /// `RateLimit-*` on every answer; a 429 keeps the `RateLimit-Reset` it was given.
+    /// `RateLimit-*` on every answer except an injected 429, which keeps only the
+    /// `RateLimit-Reset` it was given (the one header Kinde's docs name for a throttled call).
     fn decorate(&self, headers: &mut HeaderMap) {
         let (remaining, reset) = self.count_request();
-        set_header(headers, "ratelimit-limit", &RATE_LIMIT.to_string());
         if headers.contains_key("ratelimit-reset") {
-            set_header(headers, "ratelimit-remaining", "0");
             return;
         }
+        set_header(headers, "ratelimit-limit", &RATE_LIMIT.to_string());
         set_header(headers, "ratelimit-remaining", &remaining.to_string());
         set_header(headers, "ratelimit-reset", &reset.to_string());
     }

@@ -370,11 +370,9 @@ async fn kinde_token_endpoint_can_be_throttled_and_fail_through_faults() -> Test
             .and_then(|v| v.to_str().ok()),
         Some("3")
     );
-    assert_eq!(
-        r.headers()
-            .get("ratelimit-remaining")
-            .and_then(|v| v.to_str().ok()),
-        Some("0")
+    assert!(
+        r.headers().get("ratelimit-remaining").is_none(),
+        "a throttled answer names only RateLimit-Reset, as Kinde's docs do"
     );
     let r = http().post(&url).body(body.clone()).send().await?;
     assert_eq!(r.status().as_u16(), 503);
