@@ -68,16 +68,48 @@ fn malformed(reason: &str) -> Error {
     ))
 }
 
+/// The legacy access key format: standard base64 of a JSON object
+/// `{keyId, privateKey (PEM RSA), audience, clientId}`, which authress-sdk.py still accepts
+/// (`authress/utils/service_client_token_provider.py`: `json.loads(base64.b64decode(access_key))`,
+/// then signs RS256; its `test/test_service_client_token_provider.py` uses one). It starts with
+/// `eyJ` like a JWT, but has no `.`.
+fn is_legacy_key(key: &str) -> bool {
+    if key.contains('.') || !key.starts_with("eyJ") {
+        return false;
+    }
+    let unpadded = key.trim_end_matches('=');
+    let Ok(bytes) = STANDARD_NO_PAD
+        .decode(unpadded)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(unpadded))
+    else {
+        return false;
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(map)) => ["privateKey", "clientId", "audience"]
+            .iter()
+            .any(|field| map.contains_key(*field)),
+        _ => false,
+    }
+}
+
 impl AccessKey {
     /// Parses and validates an access key. Surrounding whitespace is ignored; the private key may
     /// be standard or URL-safe base64, with or without padding.
     ///
     /// # Errors
     /// [`crate::ErrorKind::InvalidInput`] when the key is not four dot-separated parts, a part is
-    /// empty, it looks like a JWT, or the private key is not a base64 PKCS#8 Ed25519 key. The
-    /// message never contains the key.
+    /// empty, it looks like a JWT, it is in the legacy base64-JSON (RS256) format, or the private
+    /// key is not a base64 PKCS#8 Ed25519 key. The message says which format is expected and
+    /// never contains the key.
     pub fn parse(key: &str) -> Result<AccessKey> {
         let key = key.trim();
+        if is_legacy_key(key) {
+            return Err(malformed(
+                "it is a legacy access key (base64 of a JSON object with clientId, keyId, audience \
+                 and an RSA privateKey), which this SDK does not support; create a new access key \
+                 for the service client in the Authress portal",
+            ));
+        }
         if key.starts_with("eyJ") {
             return Err(malformed(
                 "it looks like a JWT; pass a user's token with `user_token` instead",

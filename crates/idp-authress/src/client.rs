@@ -107,8 +107,10 @@ impl ClientBuilder {
     idp_core::forward_builder_settings!(core);
 
     /// The API base URL: your custom domain (`https://login.example.com`, recommended) or
-    /// `https://<accountId>.api.authress.io`. `https://` is added when missing and a trailing
-    /// slash removed. Optional with [`ClientBuilder::access_key`], which names the account.
+    /// `https://<accountId>.api.authress.io`. When the scheme is missing, `http://` is added for
+    /// loopback hosts (`localhost:8888`, `127.0.0.1:8888`, `[::1]:8888`, as for authress-local)
+    /// and `https://` for every other host; a trailing slash is removed. Optional with
+    /// [`ClientBuilder::access_key`], which names the account.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -157,7 +159,7 @@ impl ClientBuilder {
         } = self;
         let resolve = |key: Option<&AccessKey>| -> Result<BaseUrl> {
             match (&base_url, key) {
-                (Some(url), _) => BaseUrl::parse(url),
+                (Some(url), _) => BaseUrl::parse(&with_default_scheme(url)),
                 (None, Some(key)) => BaseUrl::parse(&key.default_base_url()),
                 (None, None) => Err(Error::invalid_input(
                     "authress: a base URL is required (your custom domain or https://<accountId>.api.authress.io)",
@@ -203,5 +205,54 @@ impl ClientBuilder {
             .credentials(credentials)
             .build()?;
         Ok(Client { inner })
+    }
+}
+
+/// Adds the scheme Authress' own SDKs add to a base URL given without one: `http://` for
+/// `localhost…` (authress-sdk.js `src/util.js` `sanitizeUrl`: `url.match(/^localhost/)` →
+/// `http://${url}`; authress-local listens on plain HTTP, port 8888), widened here to every
+/// loopback host (`127.0.0.0/8`, `::1`); `https://` otherwise. A URL with a scheme is kept.
+fn with_default_scheme(input: &str) -> String {
+    let trimmed = input.trim();
+    if trimmed.contains("://") {
+        return trimmed.to_owned();
+    }
+    let authority = trimmed.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        format!("http://{trimmed}")
+    } else {
+        format!("https://{trimmed}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_default_scheme;
+
+    #[test]
+    fn loopback_hosts_without_a_scheme_get_http_like_the_official_sdks() {
+        for (input, want) in [
+            ("localhost:8888", "http://localhost:8888"),
+            ("LOCALHOST:8888/", "http://LOCALHOST:8888/"),
+            ("localhost", "http://localhost"),
+            ("127.0.0.1:8888", "http://127.0.0.1:8888"),
+            ("127.1.2.3", "http://127.1.2.3"),
+            ("[::1]:8888", "http://[::1]:8888"),
+            (" login.example.com/ ", "https://login.example.com/"),
+            ("localhost.example.com", "https://localhost.example.com"),
+            ("acc-1.api.authress.io", "https://acc-1.api.authress.io"),
+            ("https://localhost:8888", "https://localhost:8888"),
+            ("http://login.example.com", "http://login.example.com"),
+        ] {
+            assert_eq!(with_default_scheme(input), want, "{input}");
+        }
     }
 }

@@ -374,3 +374,77 @@ fn no_credentials_or_no_base_url_is_a_clear_error() {
             .contains("https")
     );
 }
+
+/// Issue 14, item 8: the legacy access key (standard base64 of a JSON object with keyId, an
+/// RSA `privateKey`, `audience` and `clientId`, the shape authress-sdk.py still decodes in
+/// `authress/utils/service_client_token_provider.py` and uses in its unit test) gets an error
+/// naming the format, not "looks like a JWT".
+#[test]
+fn a_legacy_base64_json_access_key_is_refused_with_the_expected_format() {
+    use base64::Engine as _;
+    let legacy_json = json!({
+        "keyId": "ccb1cdbf-3476-4cb7-9675-5e33fb2953c3",
+        "privateKey": "-----BEGIN PRIVATE KEY-----\nLEGACY-RSA-SECRET\n-----END PRIVATE KEY-----\n",
+        "audience": "22bbc502-3b7a-4c54-8a6e-c04a3ca4df5f.accounts.authress.io",
+        "clientId": "23b4bcd5-c0c1-4602-94e5-8da8273d0db0",
+    });
+    let legacy = base64::engine::general_purpose::STANDARD.encode(legacy_json.to_string());
+    assert!(legacy.starts_with("eyJ") && !legacy.contains('.'));
+    for err in [
+        AccessKey::parse(&legacy).err(),
+        Client::builder().access_key(legacy.as_str()).build().err(),
+        Client::builder()
+            .raw_access_key_as_bearer(legacy.as_str())
+            .build()
+            .err(),
+    ] {
+        assert_eq!(
+            err.as_ref().map(|e| e.kind()),
+            Some(ErrorKind::InvalidInput)
+        );
+        let text = err.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(text.contains("legacy access key"), "{text}");
+        assert!(
+            text.contains("clientId.keyId.accountId.privateKey"),
+            "says which format is expected: {text}"
+        );
+        assert!(!text.contains("JWT"), "{text}");
+        assert!(!text.contains(&legacy) && !format!("{err:?}").contains("LEGACY-RSA"));
+    }
+    // A real JWT (three parts) still gets the JWT hint.
+    let jwt = AccessKey::parse("eyJhbGciOiJFZERTQSJ9.e30.sig").err();
+    assert!(
+        jwt.map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("JWT")
+    );
+}
+
+/// Issue 14, item 8: a base URL without a scheme on a loopback host is plain `http://`, as
+/// Authress' own SDKs do for `localhost…` (authress-sdk.js `sanitizeUrl`), so authress-local
+/// (`localhost:8888`) works; other hosts get `https://`.
+#[tokio::test]
+async fn a_loopback_base_url_without_a_scheme_is_plain_http() -> TestResult {
+    for (input, want) in [
+        ("localhost:8888", "http://localhost:8888"),
+        ("127.0.0.1:8888/", "http://127.0.0.1:8888"),
+        ("[::1]:8888", "http://[::1]:8888"),
+        ("login.example.com", "https://login.example.com"),
+    ] {
+        let client = Client::builder()
+            .base_url(input)
+            .user_token("user-token")
+            .build()?;
+        assert_eq!(client.core().base_url().as_str(), want, "{input}");
+    }
+    // And it reaches a plain-HTTP server: the fake, addressed without a scheme.
+    let fake = idp_testkit::FakeAuthress::start().await?;
+    fake.seed_connections(2);
+    let bare = fake.base_url().trim_start_matches("http://").to_owned();
+    let client = Client::builder()
+        .base_url(bare.as_str())
+        .access_key(fake.access_key())
+        .build()?;
+    assert_eq!(client.connections().list().collect_all().await?.len(), 2);
+    Ok(())
+}
