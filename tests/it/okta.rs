@@ -221,7 +221,12 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
         updated.base_url.as_deref(),
         Some("https://scim.example.com/v2")
     );
-    assert!(!updated.profile.as_ref().is_some_and(|p| p.extra.contains_key("token")));
+    assert!(
+        !updated
+            .profile
+            .as_ref()
+            .is_some_and(|p| p.extra.contains_key("token"))
+    );
     assert_eq!(
         fake.provisioning_token(APP).as_deref(),
         Some("scim-bearer-token")
@@ -265,6 +270,7 @@ async fn every_operation_round_trips_through_the_fake() -> TestResult {
     let users = okta.application_users();
     // a user id that needs percent-encoding in the path
     let user_id = "00u1e2e/a b";
+    fake.add_users([user_id]);
 
     // assign
     let assigned = users

@@ -98,18 +98,58 @@ impl fmt::Debug for AppUserPasswordCredential {
 
 /// An application user's credentials for the app (`AppUserCredentials`). Fields this version of
 /// the SDK does not know are kept in `extra` and sent back unchanged; `Debug` shows only their names.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// Credentials decoded from a response remember what the server sent, so that a GET → edit →
+/// POST round trip can tell whether the caller changed them ([`AppUserCredentials::is_changed`]):
+/// Okta answers `E0000041` ("Credentials should not be set on this resource based on the
+/// scheme") when credentials are sent to an app whose sign-on scheme forbids them, and a read
+/// returns `credentials` (with `password: {}`) even then. Equality ignores that memory.
+#[derive(Clone, Default, Serialize)]
 #[non_exhaustive]
 pub struct AppUserCredentials {
     /// The user name in the app (1..100 characters).
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<AppUserPasswordCredential>,
     /// Credential fields this version of the SDK does not know.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// What the server sent, when these credentials were decoded from a response.
+    #[serde(skip)]
+    as_read: Option<Box<CredentialsWire>>,
+}
+
+/// The wire form of [`AppUserCredentials`] (and the snapshot of credentials as read).
+#[derive(Clone, PartialEq, Default, Deserialize)]
+struct CredentialsWire {
+    #[serde(rename = "userName", default)]
+    user_name: Option<String>,
+    #[serde(default)]
+    password: Option<AppUserPasswordCredential>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for AppUserCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let wire = CredentialsWire::deserialize(d)?;
+        Ok(AppUserCredentials {
+            user_name: wire.user_name.clone(),
+            password: wire.password.clone(),
+            extra: wire.extra.clone(),
+            as_read: Some(Box::new(wire)),
+        })
+    }
+}
+
+impl PartialEq for AppUserCredentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.user_name == other.user_name
+            && self.password == other.password
+            && self.extra == other.extra
+    }
 }
 
 impl fmt::Debug for AppUserCredentials {
@@ -137,6 +177,39 @@ impl AppUserCredentials {
         self.password = Some(AppUserPasswordCredential::new(password));
         self
     }
+
+    /// Whether these credentials were set by the caller: built in code, or decoded from a
+    /// response and changed since.
+    pub fn is_changed(&self) -> bool {
+        match &self.as_read {
+            None => true,
+            Some(read) => {
+                read.user_name != self.user_name
+                    || read.password != self.password
+                    || read.extra != self.extra
+            }
+        }
+    }
+
+    /// The credentials as they go on the wire: a password without a value (what a read returns
+    /// to say "a password exists") is left out, and `None` when nothing is left to send.
+    pub(crate) fn sendable(&self) -> Option<AppUserCredentials> {
+        let password = self.password.clone().filter(|p| p.value.is_some());
+        if self.user_name.is_none() && password.is_none() && self.extra.is_empty() {
+            return None;
+        }
+        Some(AppUserCredentials {
+            user_name: self.user_name.clone(),
+            password,
+            extra: self.extra.clone(),
+            as_read: None,
+        })
+    }
+}
+
+/// The credentials of a GET → edit → POST: sent only when the caller changed them.
+fn caller_set(credentials: Option<AppUserCredentials>) -> Option<AppUserCredentials> {
+    credentials.filter(AppUserCredentials::is_changed)
 }
 
 /// An application user (`AppUser`): a user's app-specific profile and credentials for one app.
@@ -306,8 +379,10 @@ impl<P> TryFrom<AppUser<P>> for AppUserAssignRequest<P> {
     type Error = idp_core::Error;
 
     /// The assignment that the seed SDK's `assign_user_to_application(app_id, app_user: AppUser)`
-    /// sends: the user's `id` (required), scope, credentials and profile. Read-only fields
-    /// (`status`, timestamps, `_links`, `_embedded`) are not sent.
+    /// sends: the user's `id` (required), scope, profile, and credentials only when the caller
+    /// set them (built in code, or changed after a read: credentials read back unchanged are
+    /// not sent, see [`AppUserCredentials::is_changed`]). A password without a value is never
+    /// sent. Read-only fields (`status`, timestamps, `_links`, `_embedded`) are not sent.
     ///
     /// # Errors
     /// [`idp_core::ErrorKind::InvalidInput`] when the app user has no `id`.
@@ -319,7 +394,7 @@ impl<P> TryFrom<AppUser<P>> for AppUserAssignRequest<P> {
         Ok(AppUserAssignRequest {
             id,
             scope: user.scope,
-            credentials: user.credentials,
+            credentials: caller_set(user.credentials),
             profile: user.profile,
             extra: Map::new(),
         })
@@ -492,11 +567,14 @@ impl<P> From<AppUserProfileRequestPayload<P>> for AppUserUpdateRequest<P> {
 }
 
 /// Seed parity: Okta's Python SDK sends a whole `AppUser` to update; only its credentials and
-/// profile are writable, so those are what is sent.
+/// profile are writable. The profile is sent; the credentials only when the caller changed
+/// them after the read ([`AppUserCredentials::is_changed`]) — a read returns `credentials`
+/// with `password: {}` even on apps whose sign-on scheme forbids credentials, and sending them
+/// back there is `400 E0000041`.
 impl<P> From<AppUser<P>> for AppUserUpdateRequest<P> {
     fn from(user: AppUser<P>) -> Self {
         AppUserUpdateRequest {
-            credentials: user.credentials,
+            credentials: caller_set(user.credentials),
             profile: user.profile,
         }
     }
@@ -532,14 +610,54 @@ mod tests {
 mod assign_from_app_user_tests {
     use super::*;
 
+    /// Issue 13, item 4: a GET answers `credentials` with `password: {}` (Okta's `AppUser`
+    /// example in the spec); sending that back is E0000041 on apps whose scheme forbids
+    /// credentials. Read and unchanged: not sent; changed or built in code: sent.
+    #[test]
+    fn credentials_read_back_unchanged_are_not_sent() -> Result<(), Box<dyn std::error::Error>> {
+        let read = serde_json::json!({
+            "id": "00u1", "status": "ACTIVE",
+            "credentials": {"userName": "rae@example.com", "password": {}},
+            "profile": {"role": "Dev"}
+        });
+        let user: AppUser = serde_json::from_value(read.clone())?;
+        let update = AppUserUpdateRequest::from(user.clone());
+        assert_eq!(update.credentials, None);
+        assert_eq!(
+            serde_json::to_value(&update)?,
+            serde_json::json!({"profile": {"role": "Dev"}})
+        );
+        let assign = AppUserAssignRequest::try_from(user.clone())?;
+        assert_eq!(assign.credentials, None);
+
+        // Changed after the read: sent.
+        let mut edited = user;
+        if let Some(c) = edited.credentials.as_mut() {
+            c.user_name = Some("rae.b@example.com".into());
+        }
+        let update = AppUserUpdateRequest::from(edited);
+        let creds = update.credentials.as_ref().ok_or("credentials")?;
+        assert!(creds.is_changed());
+        assert_eq!(
+            creds.sendable().and_then(|c| c.user_name),
+            Some("rae.b@example.com".into())
+        );
+        // ...but never the value-less password.
+        assert_eq!(creds.sendable().and_then(|c| c.password), None);
+        Ok(())
+    }
+
     #[test]
     fn an_app_user_becomes_the_assignment_the_seed_sends() -> Result<(), Box<dyn std::error::Error>>
     {
-        let user: AppUser = serde_json::from_value(serde_json::json!({
+        let mut user: AppUser = serde_json::from_value(serde_json::json!({
             "id": "00u1", "scope": "USER", "status": "ACTIVE", "created": "2024-01-01T00:00:00.000Z",
-            "credentials": {"userName": "rae@example.com", "futureField": 1},
             "profile": {"role": "Dev"}, "_links": {}
         }))?;
+        // The credentials the caller sets for the assignment (as the seed's caller builds them).
+        let mut credentials = AppUserCredentials::user_name("rae@example.com");
+        credentials.extra.insert("futureField".into(), 1.into());
+        user.credentials = Some(credentials);
         let request = AppUserAssignRequest::try_from(user)?;
         assert_eq!(
             serde_json::to_value(&request)?,

@@ -86,7 +86,7 @@ impl<P: ProfileBody> Operation for AssignUserToApplication<P> {
         let wire = AppUserAssignRequest {
             id: self.body.id.clone(),
             scope: self.body.scope.clone(),
-            credentials: self.body.credentials.clone(),
+            credentials: self.body.credentials.as_ref().and_then(|c| c.sendable()),
             profile: profile_map(self.body.profile.as_ref())?,
             extra: self.body.extra.clone(),
         };
@@ -373,9 +373,24 @@ impl<P: ProfileBody> Operation for UpdateApplicationUser<P> {
         [self.app_id.as_str(), self.user_id.as_str()].into()
     }
 
+    /// Okta answers `400` to an update with neither credentials nor profile, so one that would
+    /// send `{}` is refused here, before anything is sent.
+    fn validate(&self) -> Result<()> {
+        let credentials = self.body.credentials.as_ref().and_then(|c| c.sendable());
+        if credentials.is_none() && profile_map(self.body.profile.as_ref())?.is_none() {
+            return Err(Error::invalid_input(
+                "an app user update needs credentials or a profile; this one would send `{}` \
+                 (credentials read from Okta and not changed are not sent back)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Credentials go on the wire without a value-less password (`password: {}` is what a read
+    /// returns; it is never sent back).
     fn body(&self) -> Result<Option<Body>> {
         let wire = AppUserUpdateRequest {
-            credentials: self.body.credentials.clone(),
+            credentials: self.body.credentials.as_ref().and_then(|c| c.sendable()),
             profile: profile_map(self.body.profile.as_ref())?,
         };
         Body::json(&wire).map(Some)

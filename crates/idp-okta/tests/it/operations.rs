@@ -278,6 +278,7 @@ async fn assign_user_to_application() -> TestResult {
     assert_invalid(list_profile.body().err(), "JSON object");
 
     let (okta, client) = fake().await?;
+    okta.add_users(["00u1", "00u2"]);
     let user = client.execute(op).await?;
     assert_eq!(user.id(), Some("00u1"));
     assert_eq!(user.scope, Some(AppUserScope::User));
@@ -511,7 +512,8 @@ async fn update_application_user() -> TestResult {
     let mut user = client
         .execute(GetApplicationUser::new("0oa1", &ids[0]))
         .await?;
-    assert_eq!(user.status, Some(AppUserStatus::Provisioned));
+    // An app without provisioning: the assignment is SSO-only, ACTIVE.
+    assert_eq!(user.status, Some(AppUserStatus::Active));
     if let Some(p) = user.profile.as_mut() {
         p.insert("role".into(), json!("Owner"));
     }

@@ -1,8 +1,12 @@
 //! Issue 13: what a real Okta org answers that the spec does not say, end to end against the
 //! testkit's fake (which behaves the same way).
 
-use idp_okta::models::{ProvisioningConnectionAuthScheme, ProvisioningConnectionStatus};
-use idp_okta::{Client, RetryPolicy};
+use idp_okta::models::{
+    AppUserAssignRequest, AppUserCredentials, AppUserStatus, AppUserUpdateRequest,
+    ProvisioningConnectionAuthScheme, ProvisioningConnectionStatus,
+    ProvisioningConnectionTokenRequest,
+};
+use idp_okta::{Client, ErrorKind, RetryPolicy};
 use idp_testkit::FakeOkta;
 use serde_json::json;
 
@@ -69,5 +73,127 @@ async fn an_app_without_provisioning_has_no_connection() -> TestResult {
         .ok_or("expected 404")?;
     assert!(err.is_not_found(), "{err}");
     assert_eq!(err.code(), Some("E0000007"));
+    Ok(())
+}
+
+/// Item 4: GET → edit the profile → POST on an app whose sign-on scheme forbids credentials.
+/// The GET answers `credentials: {userName, password: {}}`; sending that back is Okta's
+/// `400 E0000041`. The SDK sends only the profile, so the update succeeds.
+#[tokio::test]
+async fn get_edit_post_on_a_credential_less_app_succeeds() -> TestResult {
+    let (okta, client) = fake().await?;
+    let ids = okta.seed_app_users("0oaSaml", 1);
+    okta.forbid_app_credentials("0oaSaml");
+    let users = client.application_users();
+    let mut user = users.get("0oaSaml", &ids[0]).send().await?;
+    assert!(user.credentials.is_some(), "the read carries credentials");
+    if let Some(p) = user.profile.as_mut() {
+        p.insert("role".into(), json!("Owner"));
+    }
+    let updated = users
+        .update("0oaSaml", &ids[0], user.clone())
+        .send()
+        .await?;
+    assert_eq!(
+        updated.profile.and_then(|p| p.get("role").cloned()),
+        Some(json!("Owner"))
+    );
+    let sent = okta
+        .requests()
+        .into_iter()
+        .rfind(|r| r.operation == Some("updateApplicationUser"))
+        .ok_or("the update")?;
+    let body: serde_json::Value = serde_json::from_slice(&sent.body)?;
+    assert_eq!(body.get("credentials"), None, "{body}");
+
+    // Re-assigning from the read AppUser (seed parity) does not send them either.
+    let assign = AppUserAssignRequest::try_from(user)?;
+    users.assign("0oaSaml", assign).send().await?;
+
+    // Credentials the caller sets are sent, and Okta's E0000041 is what comes back.
+    let err = users
+        .update(
+            "0oaSaml",
+            &ids[0],
+            AppUserUpdateRequest::credentials(AppUserCredentials::user_name("x@example.com")),
+        )
+        .send()
+        .await
+        .err()
+        .ok_or("expected E0000041")?;
+    assert_eq!(err.code(), Some("E0000041"), "{err}");
+    Ok(())
+}
+
+/// Item 7: an update with nothing to send (`{}`, which Okta answers with 400) is refused
+/// before sending — including a read AppUser with no profile whose credentials were not changed.
+#[tokio::test]
+async fn an_update_that_would_send_nothing_is_refused_before_sending() -> TestResult {
+    let (okta, client) = fake().await?;
+    let ids = okta.seed_app_users("0oa1", 1);
+    let mut user = client
+        .application_users()
+        .get("0oa1", &ids[0])
+        .send()
+        .await?;
+    user.profile = None;
+    let before = okta.requests().len();
+    for request in [
+        AppUserUpdateRequest::default(),
+        AppUserUpdateRequest::from(user),
+    ] {
+        let err = client
+            .application_users()
+            .update("0oa1", &ids[0], request)
+            .send()
+            .await
+            .err()
+            .ok_or("expected InvalidInput")?;
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    }
+    assert_eq!(okta.requests().len(), before, "nothing was sent");
+    Ok(())
+}
+
+/// The fake: assigning a user the org does not have is 404 E0000007; SSO-only assignments are
+/// ACTIVE with no externalId, provisioned ones PROVISIONED with one (the spec's AppUserStatus).
+#[tokio::test]
+async fn assignments_follow_the_directory_and_provisioning() -> TestResult {
+    let (okta, client) = fake().await?;
+    let users = client.application_users();
+    let err = users
+        .assign("0oa1", AppUserAssignRequest::new("00uNobody"))
+        .send()
+        .await
+        .err()
+        .ok_or("expected 404")?;
+    assert!(
+        err.is_not_found() && err.code() == Some("E0000007"),
+        "{err}"
+    );
+
+    okta.add_users(["00uRae"]);
+    let sso = users
+        .assign("0oaSso", AppUserAssignRequest::new("00uRae"))
+        .send()
+        .await?;
+    assert_eq!(sso.status, Some(AppUserStatus::Active));
+    assert_eq!(sso.external_id, None);
+
+    client
+        .application_connections()
+        .update_default(
+            "0oaScim",
+            ProvisioningConnectionTokenRequest::new("scim-token"),
+        )
+        .activate(true)
+        .send()
+        .await?;
+    let provisioned = users
+        .assign("0oaScim", AppUserAssignRequest::new("00uRae"))
+        .send()
+        .await?;
+    assert_eq!(provisioned.status, Some(AppUserStatus::Provisioned));
+    assert!(provisioned.external_id.is_some());
     Ok(())
 }

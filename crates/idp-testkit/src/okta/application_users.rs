@@ -6,10 +6,14 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::errors::{bad_request, not_found, parse_object};
-use super::{Call, ok_json};
+use axum::http::StatusCode;
+
+use super::errors::{bad_request, not_found, okta_error, parse_object};
+use super::{App, Call, ok_json};
 use crate::server::lock;
-use crate::wire::{encode_segment, no_content, page_size, query_get, rfc3339_now, take_page};
+use crate::wire::{
+    encode_segment, no_content, page_size, query_get, random_hex, rfc3339_now, take_page,
+};
 
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 500;
@@ -27,12 +31,23 @@ pub(super) fn seeded(base: &str, app_id: &str, k: u64) -> (String, Value) {
             "lastName": format!("User{k}"),
         },
     });
-    let user = new_app_user(base, app_id, &id, &body, None);
+    let user = new_app_user(base, app_id, &id, &body, None, false);
     (id, user)
 }
 
 /// The stored app user for an assignment body (`old` is the assignment it replaces, if any).
-fn new_app_user(base: &str, app_id: &str, id: &str, body: &Value, old: Option<&Value>) -> Value {
+///
+/// The spec's `AppUserStatus` enum: an SSO-only assignment is `ACTIVE` with no `externalId`
+/// (nothing was created in the target app); when the app provisions users (an enabled default
+/// connection) it is `PROVISIONED` with the `externalId` of the account in the target app.
+fn new_app_user(
+    base: &str,
+    app_id: &str,
+    id: &str,
+    body: &Value,
+    old: Option<&Value>,
+    provisioned: bool,
+) -> Value {
     let now = rfc3339_now();
     let created = old
         .and_then(|o| o.get("created"))
@@ -45,23 +60,48 @@ fn new_app_user(base: &str, app_id: &str, id: &str, body: &Value, old: Option<&V
     if body.pointer("/credentials/password").is_some() {
         credentials.insert("password".into(), json!({}));
     }
-    json!({
+    let mut user = json!({
         "id": id,
-        "externalId": null,
         "created": created,
         "lastUpdated": now,
         "scope": body.get("scope").cloned().unwrap_or_else(|| json!("USER")),
-        "status": "PROVISIONED",
+        "status": if provisioned { "PROVISIONED" } else { "ACTIVE" },
         "statusChanged": created,
         "passwordChanged": null,
-        "syncState": "DISABLED",
+        "syncState": if provisioned { "SYNCHRONIZED" } else { "DISABLED" },
         "credentials": credentials,
         "profile": body.get("profile").cloned().unwrap_or_else(|| json!({})),
         "_links": {
             "app": { "href": format!("{base}/api/v1/apps/{}", encode_segment(app_id)) },
             "user": { "href": format!("{base}/api/v1/users/{}", encode_segment(id)) },
         },
-    })
+    });
+    if provisioned {
+        let external = old
+            .and_then(|o| o.get("externalId"))
+            .filter(|e| e.is_string())
+            .cloned()
+            .unwrap_or_else(|| json!(format!("ext{}", &random_hex()[..16])));
+        user["externalId"] = external;
+    }
+    user
+}
+
+/// `400 E0000041` when the app's sign-on scheme forbids credentials and the body sets some.
+fn check_credentials_allowed(app: &App, map: &Map<String, Value>) -> Result<(), Response> {
+    let sets_credentials = map
+        .get("credentials")
+        .and_then(Value::as_object)
+        .is_some_and(|c| c.contains_key("userName") || c.contains_key("password"));
+    if app.credentials_forbidden && sets_credentials {
+        return Err(okta_error(
+            StatusCode::BAD_REQUEST,
+            "E0000041",
+            "Credentials should not be set on this resource based on the scheme.",
+            &["User level credentials should not be provided for this scheme.".to_owned()],
+        ));
+    }
+    Ok(())
 }
 
 /// With `?expand=user`, embeds the Okta user in `_embedded.user`.
@@ -122,11 +162,26 @@ pub(super) fn assign(call: &Call<'_>) -> Response {
         return r;
     }
     let id = id.to_owned();
-    let body = Value::Object(map);
     let app_id = call.param(0);
     let mut data = lock(&call.state.data);
+    // Assigning a user the org does not have: 404 E0000007, as for any unknown resource.
+    if !data.users.contains(&id) {
+        return not_found();
+    }
     let app = data.app(app_id);
-    let user = new_app_user(&call.state.base_url, app_id, &id, &body, app.users.get(&id));
+    if let Err(r) = check_credentials_allowed(app, &map) {
+        return r;
+    }
+    let body = Value::Object(map);
+    let provisioned = app.provisions();
+    let user = new_app_user(
+        &call.state.base_url,
+        app_id,
+        &id,
+        &body,
+        app.users.get(&id),
+        provisioned,
+    );
     app.users.insert(id, user.clone());
     ok_json(&user)
 }
@@ -157,11 +212,16 @@ pub(super) fn update(call: &Call<'_>) -> Response {
         return r;
     }
     let mut data = lock(&call.state.data);
-    let Some(user) = data
-        .apps
-        .get_mut(call.param(0))
-        .and_then(|a| a.users.get_mut(call.param(1)))
-    else {
+    let Some(app) = data.apps.get_mut(call.param(0)) else {
+        return not_found();
+    };
+    if !app.users.contains_key(call.param(1)) {
+        return not_found();
+    }
+    if let Err(r) = check_credentials_allowed(app, &map) {
+        return r;
+    }
+    let Some(user) = app.users.get_mut(call.param(1)) else {
         return not_found();
     };
     apply_update(user, &map);

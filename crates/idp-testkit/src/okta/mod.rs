@@ -82,6 +82,16 @@ struct App {
     no_provisioning: bool,
     /// A connection body served verbatim by `GET …/connections/default` (legacy shapes).
     seeded_connection: Option<Value>,
+    /// The app's sign-on scheme forbids app credentials: `credentials` in an assign or update
+    /// is `400 E0000041`.
+    credentials_forbidden: bool,
+}
+
+impl App {
+    /// Whether Okta provisions users to the app (an enabled default connection).
+    fn provisions(&self) -> bool {
+        self.connection.as_ref().is_some_and(|c| c.enabled)
+    }
 }
 
 struct ConnectionState {
@@ -94,6 +104,8 @@ struct ConnectionState {
 #[derive(Default)]
 struct OktaData {
     apps: BTreeMap<String, App>,
+    /// The org's users (`/api/v1/users`): only these can be assigned to apps.
+    users: HashSet<String>,
     hook_keys: Vec<Value>,
     service_apps: HashMap<String, ServiceApp>,
     tokens: HashMap<String, IssuedToken>,
@@ -224,6 +236,27 @@ impl FakeOkta {
         lock(&self.state.data).app(app_id).seeded_connection = Some(body);
     }
 
+    /// Makes the app one whose sign-on scheme forbids app credentials (for example a SAML app
+    /// whose user name comes from a template): an assign or update carrying `credentials.userName`
+    /// or `credentials.password` answers `400 E0000041` "Credentials should not be set on this
+    /// resource based on the scheme." (Okta's error for this case; see shared/notes/okta.md §1.2).
+    pub fn forbid_app_credentials(&self, app_id: &str) {
+        lock(&self.state.data).app(app_id).credentials_forbidden = true;
+    }
+
+    /// Adds users to the org's directory. Only known users can be assigned to an app: assigning
+    /// any other id answers `404 E0000007`, as Okta does for a user that does not exist.
+    /// [`FakeOkta::seed_app_users`] adds its users itself.
+    pub fn add_users<I, S>(&self, ids: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        lock(&self.state.data)
+            .users
+            .extend(ids.into_iter().map(Into::into));
+    }
+
     /// Assigns `n` generated users (`00useed…`, with `credentials.userName`, `profile.email`,
     /// `firstName`, `lastName`) to the app and returns their ids in listing order.
     pub fn seed_app_users(&self, app_id: &str, n: usize) -> Vec<String> {
@@ -231,13 +264,15 @@ impl FakeOkta {
         let start = data.seed_counter;
         data.seed_counter += n as u64;
         let app = data.app(app_id);
-        (start..start + n as u64)
+        let ids: Vec<String> = (start..start + n as u64)
             .map(|k| {
                 let (id, user) = application_users::seeded(&self.state.base_url, app_id, k);
                 app.users.insert(id.clone(), user);
                 id
             })
-            .collect()
+            .collect();
+        data.users.extend(ids.iter().cloned());
+        ids
     }
 
     /// The stored app user (as `getApplicationUser` would return it), if assigned.

@@ -206,6 +206,17 @@ async fn okta_hook_keys_app_users_and_connection_keep_state() -> TestResult {
     .await?;
     assert_eq!((s, err["errorCode"].as_str()), (400, Some("E0000001")));
     let body = json!({"id": "00u1", "scope": "USER", "credentials": {"userName": "a@example.com", "password": {"value": "pw"}}, "profile": {"role": "admin"}});
+    // Only users of the org can be assigned: an unknown one is 404 E0000007.
+    let (s, err) = json(
+        c.post(&users)
+            .header("authorization", &auth)
+            .body(body.to_string())
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((s, err["errorCode"].as_str()), (404, Some("E0000007")));
+    okta.add_users(["00u1"]);
     let (s, user) = json(
         c.post(&users)
             .header("authorization", &auth)

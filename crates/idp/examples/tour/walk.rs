@@ -231,6 +231,7 @@ impl Fakes {
     pub(crate) async fn start() -> Result<Fakes> {
         let okta = idp_testkit::FakeOkta::start().await?;
         okta.seed_app_users(TOUR_APP, 4);
+        okta.add_users([TOUR_USER]);
         let authress = idp_testkit::FakeAuthress::start().await?;
         authress.seed_connections(2);
         let kinde = idp_testkit::FakeKinde::start().await?;
