@@ -43,6 +43,37 @@ impl fmt::Debug for AssertionKey {
 }
 
 impl AssertionKey {
+    /// Loads a private key given as PEM or as a JWK (JSON: RSA, or EC P-256; the format the Okta
+    /// console generates by default, and that Okta's Python and Go SDKs accept), with the
+    /// JWK's `kid` when it has one.
+    ///
+    /// Errors are [`idp_core::ErrorKind::InvalidInput`] and never echo the key.
+    pub(crate) fn load(key: &SecretString) -> Result<(Self, Option<String>)> {
+        let text = key.expose_secret();
+        if !crate::jwk::looks_like_jwk(text) {
+            return Ok((Self::from_pem(key)?, None));
+        }
+        let jwk = crate::jwk::from_jwk(text)?;
+        let key = AssertionKey {
+            alg: jwk.alg,
+            key: jwk.key,
+        };
+        key.probe()?;
+        Ok((key, jwk.kid))
+    }
+
+    /// Keys are only parsed for real when signing: sign once now so a bad key fails at build.
+    fn probe(&self) -> Result<()> {
+        let alg = self.alg;
+        jsonwebtoken::encode(&Header::new(alg), &serde_json::json!({ "probe": true }), &self.key)
+            .map(|_| ())
+            .map_err(|_| {
+                Error::invalid_input(format!(
+                    "the private key cannot sign {alg:?} client assertions (RSA keys need at least 2048 bits; EC keys must be P-256)"
+                ))
+            })
+    }
+
     /// Loads a PEM private key: PKCS#8 RSA (`BEGIN PRIVATE KEY`), PKCS#1 RSA
     /// (`BEGIN RSA PRIVATE KEY`) or PKCS#8 EC P-256. RSA keys sign RS256, EC keys ES256.
     ///
@@ -75,13 +106,9 @@ impl AssertionKey {
                 "the private key could not be read: expected an RSA key (PKCS#1 or PKCS#8) or a PKCS#8 EC P-256 key",
             ));
         };
-        // Keys are only parsed for real when signing: sign once now so a bad key fails at build.
-        jsonwebtoken::encode(&Header::new(alg), &serde_json::json!({ "probe": true }), &key).map_err(|_| {
-            Error::invalid_input(format!(
-                "the private key cannot sign {alg:?} client assertions (RSA keys need at least 2048 bits; EC keys must be P-256)"
-            ))
-        })?;
-        Ok(AssertionKey { alg, key })
+        let key = AssertionKey { alg, key };
+        key.probe()?;
+        Ok(key)
     }
 
     /// The JWS algorithm (`RS256` or `ES256`).
@@ -251,11 +278,12 @@ pub struct OktaOAuthConfig {
     pub org_url: BaseUrl,
     /// The service app's client id.
     pub client_id: String,
-    /// The PEM private key registered with the service app.
+    /// The private key registered with the service app: PEM (PKCS#8 or PKCS#1 RSA, PKCS#8 EC
+    /// P-256) or a private JWK (RSA, or EC P-256), whose `kid` is used unless `key_id` is set.
     pub private_key_pem: SecretString,
     /// The `okta.*` scopes to ask for.
     pub scopes: Vec<String>,
-    /// The key's `kid` (needed when the app has several keys).
+    /// The key's `kid` (needed when the app has several keys; a JWK's own `kid` otherwise).
     pub key_id: Option<String>,
     /// Whether to use DPoP.
     pub dpop: bool,
@@ -300,7 +328,7 @@ impl OktaOAuth {
                 "private_key_jwt: at least one scope is required (e.g. okta.apps.read)",
             ));
         }
-        let key = AssertionKey::from_pem(&config.private_key_pem)?;
+        let (key, jwk_kid) = AssertionKey::load(&config.private_key_pem)?;
         let dpop = if config.dpop {
             Some(DpopKey::generate()?)
         } else {
@@ -310,7 +338,7 @@ impl OktaOAuth {
             token_url: format!("{}/oauth2/v1/token", config.org_url.as_str()),
             client_id: config.client_id.trim().to_owned(),
             scopes: scopes.join(" "),
-            key_id: config.key_id.filter(|k| !k.trim().is_empty()),
+            key_id: config.key_id.filter(|k| !k.trim().is_empty()).or(jwk_kid),
             key,
             dpop,
             token_nonce: Mutex::new(None),

@@ -218,8 +218,9 @@ impl ClientBuilder {
     }
 
     /// Authenticates as an OAuth 2.0 service app with `private_key_jwt` client credentials:
-    /// `client_id`, the PEM private key registered with the app (PKCS#8 or PKCS#1 RSA, or PKCS#8
-    /// EC P-256), and the `okta.*` scopes to request.
+    /// `client_id`, the private key registered with the app — PEM (PKCS#8 or PKCS#1 RSA, or
+    /// PKCS#8 EC P-256) or a private JWK as the Okta console generates it (RSA, or EC P-256; its
+    /// `kid` is sent unless [`ClientBuilder::key_id`] says otherwise) — and the `okta.*` scopes.
     ///
     /// **DPoP is on by default** (Okta service apps now default to "Require DPoP"); turn it off with
     /// [`ClientBuilder::dpop`]`(false)` for apps that do not require it. Set the key's `kid` with

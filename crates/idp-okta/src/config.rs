@@ -7,7 +7,7 @@
 //! | `OKTA_CLIENT_TOKEN` | the API token (`SSWS`) or access token (`Bearer`) |
 //! | `OKTA_CLIENT_CLIENTID` | the service app's client id (`PrivateKey`) |
 //! | `OKTA_CLIENT_SCOPES` | scopes, comma or space separated (`PrivateKey`) |
-//! | `OKTA_CLIENT_PRIVATEKEY` | the PEM private key, or a path to a PEM file (`PrivateKey`) |
+//! | `OKTA_CLIENT_PRIVATEKEY` | the private key as PEM or JWK (JSON), or a path to a file holding either (`PrivateKey`) |
 //! | `OKTA_CLIENT_KID` / `OKTA_CLIENT_PRIVATEKEYID` | the key's `kid` (optional; Python / Go spelling) |
 //! | `OKTA_CLIENT_DPOPENABLED` | `false` turns DPoP off (it is on by default for `PrivateKey`) |
 //! | `OKTA_CLIENT_CONNECTIONTIMEOUT` / `OKTA_CLIENT_CONNECTION_TIMEOUT` | connect timeout, seconds |
@@ -65,15 +65,18 @@ fn seconds<F: Fn(&str) -> Option<String>>(env: &EnvVars<F>, names: &[&str]) -> R
     }
 }
 
-/// Reads `OKTA_CLIENT_PRIVATEKEY`: PEM text, or a path to a PEM file.
+/// Reads `OKTA_CLIENT_PRIVATEKEY`: PEM or JWK (JSON) text, or a path to a file holding either.
 fn private_key(value: String) -> Result<String> {
+    if crate::jwk::looks_like_jwk(&value) {
+        return Ok(value);
+    }
     if value.contains("-----BEGIN") {
         // Environment variables often carry `\n` escapes instead of newlines.
         return Ok(value.replace("\\n", "\n"));
     }
     std::fs::read_to_string(&value).map_err(|e| {
         Error::invalid_input(format!(
-            "OKTA_CLIENT_PRIVATEKEY is neither a PEM key nor a readable file ({})",
+            "OKTA_CLIENT_PRIVATEKEY is neither a PEM or JWK key nor a readable file ({})",
             e.kind()
         ))
     })

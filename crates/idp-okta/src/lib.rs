@@ -181,6 +181,7 @@ pub mod auth;
 mod client;
 pub mod config;
 mod error;
+mod jwk;
 pub mod models;
 pub mod ops;
 mod pagination;

@@ -7,7 +7,7 @@ use idp_okta::models::{
     ProvisioningConnectionTokenRequest,
 };
 use idp_okta::{Client, ErrorKind, RetryPolicy};
-use idp_testkit::FakeOkta;
+use idp_testkit::{FakeOkta, ServiceAppKey};
 use serde_json::json;
 
 use crate::common::TestResult;
@@ -195,5 +195,87 @@ async fn assignments_follow_the_directory_and_provisioning() -> TestResult {
         .await?;
     assert_eq!(provisioned.status, Some(AppUserStatus::Provisioned));
     assert!(provisioned.external_id.is_some());
+    Ok(())
+}
+
+const RSA_PEM: &str = include_str!("keys/test-only-rsa-private.pem");
+const RSA_JWK: &str = include_str!("keys/test-only-rsa-private.jwk.json");
+const EC_JWK: &str = include_str!("keys/test-only-ec-p256-private.jwk.json");
+
+/// The `kid` in the header of the last client assertion the fake received.
+fn last_assertion_kid(okta: &FakeOkta) -> Option<String> {
+    let token = okta
+        .requests()
+        .into_iter()
+        .rfind(|r| r.operation == Some("token"))?;
+    let body = String::from_utf8(token.body.to_vec()).ok()?;
+    let assertion = url::form_urlencoded::parse(body.as_bytes())
+        .find(|(k, _)| k == "client_assertion")?
+        .1
+        .into_owned();
+    let (header, _) = crate::common::jwt_parts(&assertion);
+    header["kid"].as_str().map(str::to_owned)
+}
+
+/// Item 5: the Okta console generates service-app keys as JWK by default, and Okta's SDKs
+/// accept a JWK in `privateKey`. An RSA and an EC P-256 private JWK authenticate (their `kid`
+/// sent in the assertion header), and the PEM form of the same RSA key still does.
+#[tokio::test]
+async fn jwk_and_pem_private_keys_both_authenticate() -> TestResult {
+    let okta = FakeOkta::start().await?;
+    okta.register_service_app("0oaRsa", ServiceAppKey::Pem(RSA_PEM.to_owned()))?;
+    let mut ec_public: serde_json::Value = serde_json::from_str(EC_JWK)?;
+    ec_public.as_object_mut().ok_or("jwk")?.remove("d");
+    okta.register_service_app("0oaEc", ServiceAppKey::Jwk(ec_public))?;
+    for (client_id, key, kid) in [
+        ("0oaRsa", RSA_JWK, Some("test-only-rsa-jwk")),
+        ("0oaEc", EC_JWK, Some("test-only-ec-jwk")),
+        ("0oaRsa", RSA_PEM, None),
+    ] {
+        let client = Client::builder()
+            .org_url(okta.base_url())
+            .private_key_jwt(client_id, key.to_owned(), ["okta.inlineHooks.read"])
+            .retry_policy(RetryPolicy::none())
+            .build()?;
+        client.hook_keys().list().send().await?;
+        assert_eq!(last_assertion_kid(&okta).as_deref(), kid, "{client_id}");
+    }
+    // An explicit key id wins over the JWK's own.
+    let client = Client::builder()
+        .org_url(okta.base_url())
+        .private_key_jwt("0oaRsa", RSA_JWK, ["okta.inlineHooks.read"])
+        .key_id("chosen-kid")
+        .build()?;
+    client.hook_keys().list().send().await?;
+    assert_eq!(last_assertion_kid(&okta).as_deref(), Some("chosen-kid"));
+    Ok(())
+}
+
+/// Item 5 through the environment: `OKTA_CLIENT_PRIVATEKEY` holding JWK JSON, and the key id
+/// read from `OKTA_CLIENT_PRIVATEKEYID` (Go's name) or `OKTA_CLIENT_KID` (Python's).
+#[tokio::test]
+async fn a_jwk_in_okta_client_privatekey_authenticates() -> TestResult {
+    let okta = FakeOkta::start().await?;
+    okta.register_service_app("0oaEnv", ServiceAppKey::Pem(RSA_PEM.to_owned()))?;
+    for kid_var in ["OKTA_CLIENT_PRIVATEKEYID", "OKTA_CLIENT_KID"] {
+        let vars = [
+            ("OKTA_CLIENT_ORGURL", okta.base_url().to_owned()),
+            ("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey".to_owned()),
+            ("OKTA_CLIENT_CLIENTID", "0oaEnv".to_owned()),
+            ("OKTA_CLIENT_SCOPES", "okta.inlineHooks.read".to_owned()),
+            ("OKTA_CLIENT_PRIVATEKEY", RSA_JWK.to_owned()),
+            (kid_var, format!("kid-from-{kid_var}")),
+        ];
+        let env = idp_okta::EnvVars::from_fn(move |k| {
+            vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+        });
+        let client = idp_okta::ClientBuilder::from_env_vars(env)?.build()?;
+        client.hook_keys().list().send().await?;
+        let expected = format!("kid-from-{kid_var}");
+        assert_eq!(
+            last_assertion_kid(&okta).as_deref(),
+            Some(expected.as_str())
+        );
+    }
     Ok(())
 }
