@@ -1,9 +1,8 @@
 //! Pagination: [`Paginated`] operations and the lazy [`Pager`] over them.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
@@ -244,37 +243,21 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
     /// A stream of items, fetching pages as they are needed. [`ItemStream::cursor`] and
     /// [`ItemStream::page_offset`] tell where it is, so a walk that fails can resume.
     pub fn items(self) -> ItemStream<O::Item> {
-        let position = Arc::new(Mutex::new(Position::default()));
-        let shared = Arc::clone(&position);
-        let state = (self, VecDeque::new(), shared);
-        let stream = futures_util::stream::unfold(state, |(mut pager, mut buf, at)| async move {
-            loop {
-                if let Some(item) = buf.pop_front() {
-                    lock(&at).offset += 1;
-                    return Some((Ok(item), (pager, buf, at)));
-                }
-                let requested = pager.next_cursor.clone();
-                match pager.next_page().await? {
-                    Ok(page) => {
-                        *lock(&at) = Position {
-                            cursor: requested,
-                            offset: 0,
-                        };
-                        buf.extend(page.items);
-                    }
-                    Err(e) => {
-                        *lock(&at) = Position {
-                            cursor: pager.next_cursor.clone(),
-                            offset: 0,
-                        };
-                        return Some((Err(e), (pager, buf, at)));
-                    }
-                }
-            }
+        // Only pages go through the boxed stream (the pager moves once per page); the items of
+        // the current page are handed out of a plain `vec::IntoIter`, one move each.
+        let pages = futures_util::stream::unfold(self, |mut pager| async move {
+            let requested = pager.next_cursor.clone();
+            let fetched = match pager.next_page().await? {
+                Ok(page) => Fetched::Page(requested, page.items),
+                Err(e) => Fetched::Failed(pager.next_cursor.clone(), e),
+            };
+            Some((fetched, pager))
         });
         ItemStream {
-            inner: Box::pin(stream),
-            position,
+            items: Vec::new().into_iter(),
+            pages: Some(Box::pin(pages)),
+            cursor: None,
+            offset: 0,
         }
     }
 
@@ -289,16 +272,11 @@ impl<P: Provider, O: Paginated<Provider = P>> Pager<P, O> {
 
 type Boxed<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
-/// Where an item stream is: the cursor of the page it is reading (`None` for the first page)
-/// and how many of that page's items it has yielded.
-#[derive(Debug, Default)]
-struct Position {
-    cursor: Option<String>,
-    offset: usize,
-}
-
-fn lock(position: &Mutex<Position>) -> std::sync::MutexGuard<'_, Position> {
-    position.lock().unwrap_or_else(|e| e.into_inner())
+/// What the item stream's page source produced: a page's items with the cursor that asked for
+/// it (`None` for the first page), or a failure with the cursor of the page that failed.
+enum Fetched<T> {
+    Page(Option<String>, Vec<T>),
+    Failed(Option<String>, Error),
 }
 
 /// A lazy stream of items (`futures::Stream<Item = Result<T>>`), with inherent `try_next` and
@@ -309,9 +287,19 @@ fn lock(position: &Mutex<Position>) -> std::sync::MutexGuard<'_, Position> {
 /// from a new pager (`resume_from(cursor)`, skipping `page_offset` items).
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<T> {
-    inner: Boxed<T>,
-    position: Arc<Mutex<Position>>,
+    /// The rest of the current page.
+    items: std::vec::IntoIter<T>,
+    /// The pages still to come; `None` once they ended.
+    pages: Option<Pin<Box<dyn Stream<Item = Fetched<T>> + Send>>>,
+    /// The cursor of the page being read.
+    cursor: Option<String>,
+    /// How many of its items were yielded.
+    offset: usize,
 }
+
+// Nothing is pinned inside: the items are only ever moved out by value, and the page source is
+// boxed. (The stream was `Unpin` for every `T` before; it stays so.)
+impl<T> Unpin for ItemStream<T> {}
 
 impl<T> fmt::Debug for ItemStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -323,13 +311,13 @@ impl<T> ItemStream<T> {
     /// The cursor of the page the stream is reading — after an error, of the page that failed —
     /// or `None` while on the first page. A pager resumed from it starts at that page.
     pub fn cursor(&self) -> Option<String> {
-        lock(&self.position).cursor.clone()
+        self.cursor.clone()
     }
 
     /// How many items of the current page were already yielded (zero after an error): skip these
     /// when resuming from [`ItemStream::cursor`].
     pub fn page_offset(&self) -> usize {
-        lock(&self.position).offset
+        self.offset
     }
 
     /// The next item, `Ok(None)` at the end.
@@ -338,7 +326,11 @@ impl<T> ItemStream<T> {
     /// The error of the page that failed. After a retryable error the next call fetches that
     /// page again; after any other error the stream ends.
     pub async fn try_next(&mut self) -> Result<Option<T>> {
-        self.inner.next().await.transpose()
+        if let Some(item) = self.items.next() {
+            self.offset += 1;
+            return Ok(Some(item));
+        }
+        self.next().await.transpose()
     }
 
     /// Every remaining item.
@@ -347,17 +339,46 @@ impl<T> ItemStream<T> {
     /// The first error.
     pub async fn collect_all(mut self) -> Result<Vec<T>> {
         let mut all = Vec::new();
-        while let Some(item) = self.try_next().await? {
-            all.push(item);
+        loop {
+            all.extend(self.items.by_ref());
+            match self.try_next().await? {
+                Some(item) => all.push(item),
+                None => return Ok(all),
+            }
         }
-        Ok(all)
     }
 }
 
 impl<T> Stream for ItemStream<T> {
     type Item = Result<T>;
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                this.offset += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let Some(pages) = this.pages.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match pages.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => {
+                    this.pages = None;
+                    return Poll::Ready(None);
+                }
+                Poll::Ready(Some(Fetched::Page(requested, items))) => {
+                    this.cursor = requested;
+                    this.offset = 0;
+                    this.items = items.into_iter();
+                }
+                Poll::Ready(Some(Fetched::Failed(cursor, error))) => {
+                    this.cursor = cursor;
+                    this.offset = 0;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            }
+        }
     }
 }
 

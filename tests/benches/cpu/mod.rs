@@ -374,7 +374,7 @@ fn orchestrate(args: &[String]) -> i32 {
         eprintln!();
     }
     println!(
-        "\n{:<38} {:>20} {:>20} {:>20} {:>9} {:>9} {:>9}",
+        "\n{:<38} {:>26} {:>26} {:>26} {:>9} {:>9} {:>9}",
         "CPU (median, range)",
         "idp",
         "raw reqwest 0.12",
@@ -403,7 +403,7 @@ fn orchestrate(args: &[String]) -> i32 {
             )
         };
         println!(
-            "{:<38} {:>20} {:>20} {:>20} {:>8.2}× {:>8.2}× {:>8.2}×",
+            "{:<38} {:>26} {:>26} {:>26} {:>8.2}× {:>8.2}× {:>8.2}×",
             what(work),
             cell(0),
             cell(1),
@@ -438,7 +438,7 @@ fn orchestrate(args: &[String]) -> i32 {
         })
         .collect();
     println!(
-        "\n{:<38} {:>17} KiB {:>16} KiB {:>16} KiB {:>+8} KiB vs 0.12",
+        "\n{:<38} {:>22} KiB {:>22} KiB {:>22} KiB {:>+8} KiB vs 0.12",
         "peak RSS, Okta walk of 100 000 items",
         rss[0],
         rss[1],
@@ -463,7 +463,7 @@ fn instructions(o: &Options, pin: bool) {
         valgrind: true,
     };
     println!(
-        "\n{:<38} {:>20} {:>20} {:>20} {:>9} {:>9} {:>9}",
+        "\n{:<38} {:>26} {:>26} {:>26} {:>9} {:>9} {:>9}",
         "instructions (cachegrind)",
         "idp",
         "raw reqwest 0.12",
@@ -488,7 +488,7 @@ fn instructions(o: &Options, pin: bool) {
             })
             .collect();
         println!(
-            "{:<38} {:>20} {:>20} {:>20} {:>8.2}× {:>8.2}× {:>8.2}×",
+            "{:<38} {:>26} {:>26} {:>26} {:>8.2}× {:>8.2}× {:>8.2}×",
             what(work),
             fmt_count(per[0]),
             fmt_count(per[1]),

@@ -4,7 +4,8 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderMap, Method, StatusCode, Uri};
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::provider::Provider;
@@ -13,20 +14,39 @@ use crate::transport::{HttpRequest, TransportError};
 
 use super::ResponseMeta;
 
-/// The parts of a request that are rebuilt for every attempt.
+/// The parts of a request that are rebuilt for every attempt. The headers are written per
+/// attempt from these parts (cheaper than building a map once and cloning it for each attempt).
 pub(super) struct Prepared {
     pub(super) method: Method,
     pub(super) uri: Uri,
-    pub(super) headers: HeaderMap,
+    /// The provider's `Accept`.
+    pub(super) accept: &'static str,
+    pub(super) user_agent: HeaderValue,
+    /// The body's content type; `None` for a request without a body.
+    pub(super) content_type: Option<&'static str>,
     pub(super) body: Bytes,
 }
 
 impl Prepared {
     pub(super) fn request(&self) -> HttpRequest {
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(ACCEPT, HeaderValue::from_static(self.accept));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        match self.content_type {
+            Some(content_type) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            }
+            // Some front ends answer 411 to a POST with neither Content-Length nor
+            // Transfer-Encoding; the providers' own SDKs send `Content-Length: 0`.
+            None if matches!(self.method, Method::POST | Method::PUT | Method::PATCH) => {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+            }
+            None => {}
+        }
         let mut req = http::Request::new(self.body.clone());
         *req.method_mut() = self.method.clone();
         *req.uri_mut() = self.uri.clone();
-        *req.headers_mut() = self.headers.clone();
+        *req.headers_mut() = headers;
         req
     }
 }

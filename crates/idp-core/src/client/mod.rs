@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -173,29 +172,19 @@ impl<P: Provider> Client<P> {
         let query = op.query_pairs();
         let body = op.body()?;
         let uri_text = self.inner.base_url.join(&path, query.pairs());
-        let uri = Uri::try_from(uri_text.as_str())
+        // By value: the URI takes the string's buffer instead of copying it.
+        let uri = Uri::try_from(uri_text)
             .map_err(|_| Error::invalid_input("the request URI is invalid"))?;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static(P::ACCEPT));
-        headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        let bytes = match body {
-            Some(b) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static(b.content_type()));
-                b.bytes().clone()
-            }
-            None => {
-                // Some front ends answer 411 to a POST with neither Content-Length nor
-                // Transfer-Encoding; the providers' own SDKs send `Content-Length: 0`.
-                if matches!(O::METHOD, Method::POST | Method::PUT | Method::PATCH) {
-                    headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-                }
-                Bytes::new()
-            }
+        let (content_type, bytes) = match body {
+            Some(b) => (Some(b.content_type()), b.bytes().clone()),
+            None => (None, Bytes::new()),
         };
         Ok(Prepared {
             method: O::METHOD,
             uri,
-            headers,
+            accept: P::ACCEPT,
+            user_agent: self.inner.user_agent.clone(),
+            content_type,
             body: bytes,
         })
     }
