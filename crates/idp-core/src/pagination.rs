@@ -358,6 +358,9 @@ impl<T> Stream for ItemStream<T> {
                 this.offset += 1;
                 return Poll::Ready(Some(Ok(item)));
             }
+            // The page is used up: give its buffer back before the next page is fetched and
+            // decoded, so two pages are never held at once.
+            this.items = Vec::new().into_iter();
             let Some(pages) = this.pages.as_mut() else {
                 return Poll::Ready(None);
             };
