@@ -12,8 +12,9 @@
 //!    `Couldn't parse body parameter …` / `An internal error occurred` (see the research notes).
 //!
 //! The core keeps the status, request id and raw body of every error; this reads `errorCode` as
-//! the code and `title`, else `message`, as the message; for a body that is not JSON it takes a
-//! short excerpt of the text as the message, so `Display` always says what the server said.
+//! the code and `title`, else `message`, as the message; for a body that is not JSON (and does
+//! not start like JSON) it takes a short excerpt of the text as the message, so `Display` says
+//! what the server said.
 
 use idp_core::ErrorBody;
 use idp_core::http::{HeaderMap, StatusCode};
@@ -80,6 +81,14 @@ fn excerpt(body: &[u8]) -> Option<String> {
     })
 }
 
+/// Whether the body starts (after whitespace) like a JSON object or array.
+fn looks_like_json(body: &[u8]) -> bool {
+    matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
 /// Parses an Authress error body; accepts any bytes without panicking.
 pub(crate) fn parse_error(_status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ErrorBody {
     // serde_json limits recursion depth, so deeply nested input fails cleanly.
@@ -93,6 +102,9 @@ pub(crate) fn parse_error(_status: StatusCode, _headers: &HeaderMap, body: &[u8]
         },
         // Other JSON (an array, a number, `null`) says nothing a person can read.
         Ok(_) => ErrorBody::default(),
+        // Broken JSON (truncated, too deep, out-of-range numbers) is not shown either: its
+        // text is structure, not a message.
+        Err(_) if looks_like_json(body) => ErrorBody::default(),
         Err(_) => ErrorBody::new(None, excerpt(body)),
     }
 }
@@ -181,15 +193,18 @@ mod tests {
         for (i, input) in inputs.into_iter().enumerate() {
             assert_eq!(parse(input), ErrorBody::default(), "input {i}");
         }
-        // Nesting deeper than serde_json's limit is not JSON: a bounded excerpt, no panic.
+        // Broken JSON is structure, not a message: nesting deeper than serde_json's limit,
+        // a truncated object, an out-of-range number.
         let deep = "[".repeat(100_000);
-        let message = parse(deep.as_bytes()).message.unwrap_or_default();
-        assert_eq!(message.chars().count(), EXCERPT_CHARS + 1);
+        for broken in [
+            deep.as_bytes(),
+            b"{\"title\":\"trunc",
+            b" {\"errorCode\":1e999}",
+        ] {
+            assert_eq!(parse(broken), ErrorBody::default());
+        }
         let odd = parse(br#"{"title":{"nested":true},"errorCode":42}"#);
         assert_eq!(odd.code.as_deref(), Some("42"));
         assert_eq!(odd.message, None);
-        // A truncated JSON body is text too: its excerpt is what arrived.
-        let truncated = parse(b"{\"title\":\"trunc");
-        assert_eq!(truncated.message.as_deref(), Some("{\"title\":\"trunc"));
     }
 }
