@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use idp_core::auth::{ExposeSecret, authorization_value, oauth};
 use idp_core::{
@@ -404,13 +404,11 @@ fn oauth_error_code(response: &HttpResponse) -> Option<String> {
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
 }
 
+/// Whether the response is a DPoP nonce challenge: `error="use_dpop_nonce"` in
+/// `WWW-Authenticate` (resource server; Okta sends it with status 400, RFC 9449 says 401) or in
+/// the OAuth error body (token endpoint, 400).
 fn challenges_nonce(response: &HttpResponse) -> bool {
-    response
-        .headers()
-        .get_all(WWW_AUTHENTICATE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains("use_dpop_nonce"))
+    crate::error::challenge_error(response.headers()).is_some_and(|(e, _)| e == "use_dpop_nonce")
         || oauth_error_code(response).as_deref() == Some("use_dpop_nonce")
 }
 
@@ -485,6 +483,9 @@ impl TokenSource for OktaOAuth {
         OnUnauthorized::Refresh
     }
 
+    /// Records a `DPoP-Nonce` from any API response — a 200, or Okta's 400 `use_dpop_nonce`
+    /// challenge, which the pipeline does not retry today (only 401s reach
+    /// [`TokenSource::on_unauthorized`]), so the next call carries the nonce.
     fn on_response(&self, response: &HttpResponse) {
         if self.dpop.is_some() {
             if let Some(nonce) = dpop_nonce(response.headers()) {

@@ -6,6 +6,8 @@ use idp_okta::models::{
     ProvisioningConnectionAuthScheme, ProvisioningConnectionStatus,
     ProvisioningConnectionTokenRequest,
 };
+use std::sync::Arc;
+
 use idp_okta::{Client, ErrorKind, RetryPolicy};
 use idp_testkit::{FakeOkta, ServiceAppKey};
 use serde_json::json;
@@ -277,5 +279,190 @@ async fn a_jwk_in_okta_client_privatekey_authenticates() -> TestResult {
             Some(expected.as_str())
         );
     }
+    Ok(())
+}
+
+/// A DPoP client (private_key_jwt with the test RSA key) on the fake, and its service app.
+async fn dpop_client(
+    transport: Option<Arc<dyn idp_okta::Transport>>,
+) -> Result<(FakeOkta, Client), Box<dyn std::error::Error>> {
+    let okta = FakeOkta::start().await?;
+    okta.register_service_app("0oaSvc", ServiceAppKey::Pem(RSA_PEM.to_owned()))?;
+    okta.require_dpop("0oaSvc", true);
+    let mut builder = Client::builder()
+        .org_url(okta.base_url())
+        .private_key_jwt(
+            "0oaSvc",
+            RSA_PEM,
+            ["okta.apps.read", "okta.inlineHooks.read"],
+        )
+        .retry_policy(RetryPolicy::none());
+    if let Some(t) = transport {
+        builder = builder.transport(t);
+    }
+    Ok((okta, builder.build()?))
+}
+
+/// Item 2: Okta answers a resource-server nonce challenge with 400 (not 401) and
+/// `WWW-Authenticate: DPoP error="use_dpop_nonce"` plus `DPoP-Nonce`. The nonce is recorded
+/// from that 400 and the next call carries it. The error names Okta's `error` and
+/// `error_description` instead of a bare "400 Bad Request".
+///
+/// Answering within the same call (one retry) needs the core hook described in the issue-13
+/// report (`Credentials` sees 400 challenges); see the ignored test below.
+#[tokio::test]
+async fn a_400_dpop_nonce_challenge_is_named_and_its_nonce_used_next() -> TestResult {
+    let (okta, client) = dpop_client(None).await?;
+    client.hook_keys().list().send().await?;
+    okta.require_resource_nonce(true);
+    let err = client
+        .hook_keys()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected the challenge")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.code(), Some("use_dpop_nonce"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Resource server requires nonce in DPoP proof."),
+        "{err}"
+    );
+    // The nonce from the 400 is in the next proof: it succeeds.
+    client.hook_keys().list().send().await?;
+    Ok(())
+}
+
+/// Item 2, the full behaviour: the 400 nonce challenge is answered within the call, once.
+#[tokio::test]
+#[ignore = "needs the core change in the issue-13 report: classify() offers 400 challenges to Credentials"]
+async fn a_400_dpop_nonce_challenge_on_an_api_call_is_retried_once() -> TestResult {
+    let (okta, client) = dpop_client(None).await?;
+    client.hook_keys().list().send().await?;
+    okta.require_resource_nonce(true);
+    okta.clear_requests();
+    client.hook_keys().list().send().await?;
+    let calls = okta
+        .requests()
+        .iter()
+        .filter(|r| r.operation == Some("listHookKeys"))
+        .count();
+    assert_eq!(calls, 2, "one challenge, one retry");
+    Ok(())
+}
+
+/// Replays the previous API call's DPoP proof, as a misbehaving proxy would.
+#[derive(Debug)]
+struct ReplayDpop {
+    inner: idp_okta::ReqwestTransport,
+    last: std::sync::Mutex<Option<http::HeaderValue>>,
+}
+
+#[async_trait::async_trait]
+impl idp_okta::Transport for ReplayDpop {
+    async fn send(
+        &self,
+        mut request: idp_okta::HttpRequest,
+    ) -> Result<idp_okta::HttpResponse, idp_okta::TransportError> {
+        if request.uri().path().starts_with("/api/") {
+            let proof = request.headers().get("dpop").cloned();
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(previous) = last.clone() {
+                request.headers_mut().insert("dpop", previous);
+            }
+            *last = proof;
+        }
+        self.inner.send(request).await
+    }
+}
+
+/// Item 2: an `invalid_dpop_proof` 400 (here a replayed proof) shows Okta's description, and
+/// no token, proof or key in the error.
+#[tokio::test]
+async fn a_400_invalid_dpop_proof_shows_oktas_description_and_no_secret() -> TestResult {
+    let transport = Arc::new(ReplayDpop {
+        inner: idp_okta::ReqwestTransport::new()?,
+        last: std::sync::Mutex::new(None),
+    });
+    let (okta, client) = dpop_client(Some(transport.clone())).await?;
+    client.hook_keys().list().send().await?;
+    let err = client
+        .hook_keys()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected 400")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.code(), Some("invalid_dpop_proof"));
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("The DPoP proof jti was already used."),
+        "{text}"
+    );
+    let proof = transport
+        .last
+        .lock()
+        .map(|l| l.clone())
+        .ok()
+        .flatten()
+        .ok_or("proof")?;
+    let proof = proof.to_str()?;
+    assert!(
+        !text.contains(proof) && !text.contains("okta-at.") && !text.contains("PRIVATE"),
+        "{text}"
+    );
+    drop(okta);
+    Ok(())
+}
+
+/// Item 2: `htu` is the URL as sent — scheme, host and the percent-encoded path, no query — which
+/// is what Okta compares (okta-sdk-nodejs #453 was a client whose `htu` did not match). An id
+/// that needs encoding and a query both pass the fake's check.
+#[tokio::test]
+async fn htu_is_the_encoded_url_without_query() -> TestResult {
+    let (okta, client) = dpop_client(None).await?;
+    let id = "00u a/b|c";
+    okta.add_users([id]);
+    let ids = okta.seed_app_users("0oa 1", 1);
+    let got = client
+        .application_users()
+        .get("0oa 1", &ids[0])
+        .expand("user")
+        .send()
+        .await?;
+    assert_eq!(got.id(), Some(ids[0].as_str()));
+    let err = client
+        .application_users()
+        .get("0oa 1", id)
+        .send()
+        .await
+        .err()
+        .ok_or("404")?;
+    assert!(
+        err.is_not_found(),
+        "the proof passed, the user is not assigned: {err}"
+    );
+    let sent = okta
+        .requests()
+        .into_iter()
+        .rfind(|r| r.operation == Some("getApplicationUser"))
+        .ok_or("request")?;
+    let proof = sent
+        .headers
+        .iter()
+        .find(|(k, _)| k == "dpop")
+        .ok_or("proof")?
+        .1
+        .clone();
+    let (_, claims) = crate::common::jwt_parts(&proof);
+    assert_eq!(
+        claims["htu"],
+        format!(
+            "{}/api/v1/apps/0oa%201/users/00u%20a%2Fb%7Cc",
+            okta.base_url()
+        )
+    );
     Ok(())
 }

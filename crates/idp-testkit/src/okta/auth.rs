@@ -39,6 +39,10 @@ pub(super) fn authenticate(
     match (jkt, is_dpop) {
         (None, false) => {}
         (Some(jkt), true) => {
+            // `htu` is compared with the URL as sent: scheme, host and the still
+            // percent-encoded path, without query or fragment (RFC 9449 §4.3; okta-sdk-nodejs
+            // #453 is a client that got this wrong: "'htu' claim in the DPoP proof JWT is
+            // invalid").
             let htu = format!("{}{}", state.base_url, path);
             let target = ProofTarget {
                 htm: method.as_str(),
@@ -50,7 +54,7 @@ pub(super) fn authenticate(
         }
         (Some(_), false) | (None, true) => return Err(scheme_mismatch()),
     }
-    check_scope(&scopes, op.scope())
+    check_scope(&scopes, op.scope(), &state.base_url)
 }
 
 /// The `DPoP` proof header (`""` when absent).
@@ -63,11 +67,24 @@ fn dpop_header(headers: &HeaderMap) -> &str {
 
 /// A DPoP-bound token sent as `Bearer`, or a Bearer token sent as `DPoP`.
 fn scheme_mismatch() -> Response {
-    challenge(
-        "DPoP",
+    dpop_challenge(
         "invalid_dpop_proof",
         "The token type does not match the authorization scheme.",
     )
+}
+
+/// A DPoP problem on a Management API call: Okta answers `400` (not RFC 9449's 401) with an
+/// empty body and the problem only in `WWW-Authenticate: DPoP algs=…, error="…",
+/// error_description="…"` (the header okta-sdk-nodejs #453 quotes; the 400 on an API call after
+/// a DPoP token was obtained is devforum.okta.com/t/…/30239; okta-sdk-python #541).
+fn dpop_challenge(error: &str, description: &str) -> Response {
+    let value = format!(
+        r#"DPoP algs="RS256 RS384 RS512 ES256 ES384 ES512", error="{error}", error_description="{description}""#
+    );
+    let mut response = axum::http::Response::new(axum::body::Body::empty());
+    *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    set_header(response.headers_mut(), "www-authenticate", &value);
+    response
 }
 
 /// `Authorization: SSWS <token>` must carry the org's API token.
@@ -124,43 +141,54 @@ fn check_bound_proof(
     target: &ProofTarget<'_>,
 ) -> Result<(), Response> {
     let nonce = data.dpop_nonce.clone();
+    let rule = if data.require_resource_nonce {
+        NonceRule::Required(&nonce)
+    } else {
+        NonceRule::Optional(&nonce)
+    };
     match verify_dpop(
         proof,
         target.htm,
         target.htu,
         Some(target.access_token),
-        NonceRule::Optional(&nonce),
+        rule,
         &data.used_jtis,
     ) {
         Ok(proof) if proof.jkt == target.jkt => {
             data.used_jtis.insert(proof.jti);
             Ok(())
         }
-        Ok(_) => Err(challenge(
-            "DPoP",
+        Ok(_) => Err(dpop_challenge(
             "invalid_dpop_proof",
             "The DPoP proof key does not match the token binding.",
         )),
         Err(DpopError::Nonce) => {
-            let mut response = challenge(
-                "DPoP",
+            let mut response = dpop_challenge(
                 "use_dpop_nonce",
                 "Resource server requires nonce in DPoP proof.",
             );
             set_header(response.headers_mut(), "dpop-nonce", &nonce);
             Err(response)
         }
-        Err(DpopError::Invalid(why)) => Err(challenge("DPoP", "invalid_dpop_proof", why)),
+        Err(DpopError::Invalid(why)) => Err(dpop_challenge("invalid_dpop_proof", why)),
     }
 }
 
-/// The token must carry the operation's scope, or the `.manage` scope that includes it.
-fn check_scope(scopes: &[String], needed: &str) -> Result<(), Response> {
+/// The token must carry the operation's scope, or the `.manage` scope that includes it. A
+/// missing scope is `403 E0000006` with `WWW-Authenticate: Bearer … error="insufficient_scope"`
+/// naming the scope needed (RFC 6750 §3.1, as Okta's resource server answers; the header
+/// okta-sdk-nodejs #453 quotes carries the same `realm`/`scope` parameters).
+fn check_scope(scopes: &[String], needed: &str, realm: &str) -> Result<(), Response> {
     let manage = needed.replace(".read", ".manage");
     if scopes.iter().any(|s| s == needed || *s == manage) {
         Ok(())
     } else {
-        Err(forbidden())
+        let mut response = forbidden();
+        let value = format!(
+            r#"Bearer realm="{realm}", scope="{needed}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.""#
+        );
+        set_header(response.headers_mut(), "www-authenticate", &value);
+        Err(response)
     }
 }
 

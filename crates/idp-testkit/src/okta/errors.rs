@@ -47,10 +47,11 @@ pub(super) fn not_found() -> Response {
     okta_error(StatusCode::NOT_FOUND, "E0000007", NOT_FOUND, &[])
 }
 
-/// `404 E0000022`, for a route the fake does not serve.
+/// `405 E0000022`: a known path with a method it does not support ("The endpoint does not
+/// support the provided HTTP method"; an unknown path is a 404 E0000007 instead).
 pub(super) fn unsupported_method() -> Response {
     okta_error(
-        StatusCode::NOT_FOUND,
+        StatusCode::METHOD_NOT_ALLOWED,
         "E0000022",
         "The endpoint does not support the provided HTTP method",
         &[],

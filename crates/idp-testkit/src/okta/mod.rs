@@ -111,6 +111,8 @@ struct OktaData {
     tokens: HashMap<String, IssuedToken>,
     used_jtis: HashSet<String>,
     dpop_nonce: String,
+    /// API calls with a DPoP-bound token must carry the current nonce.
+    require_resource_nonce: bool,
     token_requests: usize,
     seed_counter: u64,
 }
@@ -199,6 +201,13 @@ impl FakeOkta {
     /// again with `use_dpop_nonce`.
     pub fn rotate_dpop_nonce(&self) {
         lock(&self.state.data).dpop_nonce = random_hex();
+    }
+
+    /// Makes API calls with a DPoP-bound token carry the current nonce: a proof without it (or
+    /// with an old one) gets `400` `WWW-Authenticate: DPoP error="use_dpop_nonce"` and a
+    /// `DPoP-Nonce` header, as okta-sdk-python's resource nonce retry expects.
+    pub fn require_resource_nonce(&self, required: bool) {
+        lock(&self.state.data).require_resource_nonce = required;
     }
 
     /// The DPoP nonce the fake currently expects.
@@ -493,7 +502,15 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let Some((op, params)) = resolve(&method, uri.path()) else {
-        return errors::unsupported_method();
+        // A known path with another method is 405 E0000022; anything else 404 E0000007.
+        let known_path = [Method::GET, Method::POST, Method::PUT, Method::DELETE]
+            .iter()
+            .any(|m| resolve(m, uri.path()).is_some());
+        return if known_path {
+            errors::unsupported_method()
+        } else {
+            errors::not_found()
+        };
     };
     if op == Op::Token {
         return token::token(&state, &headers, &body);
