@@ -26,6 +26,7 @@ mod client;
 pub mod enums;
 mod env;
 pub mod error;
+pub mod governor;
 mod nullable;
 pub mod operation;
 pub mod pagination;
@@ -46,6 +47,7 @@ pub use client::{
 pub use enums::UnknownValue;
 pub use env::EnvVars;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, Result};
+pub use governor::{InProcessBudget, RateBudget};
 pub use nullable::Nullable;
 pub use operation::{Body, Operation, OperationInfo, PathParams, Query, render_path};
 pub use pagination::{ItemStream, NextPage, Page, PageStream, Pager, Paginated};
@@ -69,6 +71,7 @@ pub mod common {
     pub use crate::enums::UnknownValue;
     pub use crate::env::EnvVars;
     pub use crate::error::{ApiError, Error, ErrorKind, Result};
+    pub use crate::governor::{InProcessBudget, RateBudget};
     pub use crate::http;
     pub use crate::nullable::Nullable;
     pub use crate::operation::{Body, Operation, OperationInfo, PathParams, Query};

@@ -38,6 +38,19 @@ pub trait Provider: Send + Sync + fmt::Debug + 'static {
         crate::retry::retry_after(headers, now).map(RetryHint::RetryAfter)
     }
 
+    /// The rate-limit bucket an operation draws on (operations that share one count together).
+    /// Defaults to the operation's path template; providers write their documented mapping.
+    fn rate_bucket(operation_id: &'static str, path_template: &'static str) -> &'static str {
+        let _ = operation_id;
+        path_template
+    }
+
+    /// Whether a 429 is for too many requests in flight rather than an exhausted bucket (the
+    /// governor then lowers its concurrency instead of waiting for a window).
+    fn is_concurrency_limited(_headers: &HeaderMap, _rate_limit: Option<&RateLimit>) -> bool {
+        false
+    }
+
     /// Adds provider headers to a retried request. `first_request_id` is the request id of the
     /// first failed attempt, `retry_count` counts from 1.
     fn retry_headers(_headers: &mut HeaderMap, _first_request_id: Option<&str>, _retry_count: u32) {

@@ -291,6 +291,37 @@ macro_rules! forward_builder_settings {
             self
         }
 
+        /// The rate budget every call draws on (default: none unless `governor(true)`). Share
+        /// one budget between clients of the same org.
+        #[must_use]
+        pub fn rate_budget(mut self, budget: ::std::sync::Arc<dyn $crate::RateBudget>) -> Self {
+            self.$field = self.$field.rate_budget(budget);
+            self
+        }
+
+        /// Turns the in-process rate governor on or off (off by default for now).
+        #[must_use]
+        pub fn governor(mut self, on: bool) -> Self {
+            self.$field = self.$field.governor(on);
+            self
+        }
+
+        /// The share of each rate-limit bucket this client may use per window (default 1.0;
+        /// 0.5 leaves half to the org's other integrations).
+        #[must_use]
+        pub fn max_capacity(mut self, share: f64) -> Self {
+            self.$field = self.$field.max_capacity(share);
+            self
+        }
+
+        /// The most requests in flight at once (default 8; lowered after a concurrency 429 and
+        /// raised back slowly, never above this).
+        #[must_use]
+        pub fn max_concurrency(mut self, n: usize) -> Self {
+            self.$field = self.$field.max_concurrency(n);
+            self
+        }
+
         /// The sleeper used between retries (tests inject one that records waits).
         #[must_use]
         pub fn sleeper(mut self, sleeper: ::std::sync::Arc<dyn $crate::Sleeper>) -> Self {

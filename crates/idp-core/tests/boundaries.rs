@@ -73,15 +73,7 @@ fn core_sources_know_nothing_of_shared_or_specs() {
 fn published_dependency_tree_has_no_test_tooling() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let out = Command::new(cargo)
-        .args([
-            "tree",
-            "-p",
-            "idp-core",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
+        .args(["tree", "-p", "idp-core", "-e", "normal", "--prefix", "none"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output();
     let out = match out {

@@ -34,6 +34,15 @@ impl Provider for Api {
             .unwrap_or_default()
     }
 
+    fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<idp_core::RateLimit> {
+        idp_core::RateLimit::from_headers(
+            headers,
+            ["x-limit", "x-remaining", "x-reset"],
+            idp_core::Reset::DeltaSeconds,
+            now,
+        )
+    }
+
     fn request_id(headers: &HeaderMap) -> Option<String> {
         headers
             .get("x-request-id")
@@ -680,5 +689,41 @@ async fn a_first_attempt_404_on_delete_stays_an_error_even_when_asked() -> TestR
         .err()
         .ok_or("nothing was deleted by an earlier attempt")?;
     assert!(err.is_not_found());
+    Ok(())
+}
+
+#[tokio::test]
+async fn with_the_governor_on_a_call_waits_for_the_window_when_the_bucket_is_spent() -> TestResult {
+    let server = MockServer::start_async().await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/t1");
+            then.status(200)
+                .header("x-limit", "10")
+                .header("x-remaining", "0")
+                .header("x-reset", "30")
+                .body(r#"{"id":"t1"}"#);
+        })
+        .await;
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let sleeper = AdvancingSleeper::new(&clock);
+    for on in [false, true] {
+        let client = Client::<Api>::builder()
+            .base_url(server.base_url())
+            .clock(Arc::new(clock.clone()))
+            .sleeper(Arc::new(sleeper.clone()))
+            .governor(on)
+            .build()?;
+        let before = sleeper.waits().len();
+        client.execute(&GetThing).await?;
+        client.execute(&GetThing).await?;
+        let waits = sleeper.waits()[before..].to_vec();
+        if on {
+            assert_eq!(waits, vec![Duration::from_secs(30)], "paced before sending");
+        } else {
+            assert!(waits.is_empty(), "off: nothing is held back");
+        }
+    }
+    assert_eq!(api.calls_async().await, 4);
     Ok(())
 }

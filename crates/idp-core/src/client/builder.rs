@@ -9,6 +9,7 @@ use http::HeaderValue;
 
 use crate::auth::{Credentials, NoAuth};
 use crate::error::{Error, Result};
+use crate::governor::{DEFAULT_MAX_CONCURRENCY, InProcessBudget, RateBudget};
 use crate::provider::Provider;
 use crate::retry::{Clock, RetryPolicy, Sleeper, SystemClock, TokioSleeper};
 use crate::transport::{
@@ -32,6 +33,10 @@ pub struct ClientBuilder<P> {
     token_refresh_before: Option<Duration>,
     sleeper: Arc<dyn Sleeper>,
     clock: Arc<dyn Clock>,
+    budget: Option<Arc<dyn RateBudget>>,
+    governor: bool,
+    max_capacity: f64,
+    max_concurrency: usize,
     _provider: PhantomData<fn() -> P>,
 }
 
@@ -62,6 +67,10 @@ impl<P: Provider> Default for ClientBuilder<P> {
             token_refresh_before: None,
             sleeper: Arc::new(TokioSleeper),
             clock: Arc::new(SystemClock),
+            budget: None,
+            governor: false,
+            max_capacity: 1.0,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
             _provider: PhantomData,
         }
     }
@@ -172,6 +181,40 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// The rate budget every call draws on (default: none, the governor is off unless
+    /// [`ClientBuilder::governor`]`(true)`, which uses an [`InProcessBudget`] with
+    /// [`ClientBuilder::max_capacity`] and [`ClientBuilder::max_concurrency`]). Share one budget
+    /// between clients of the same org, or plug in a shared store for a fleet of workers.
+    #[must_use]
+    pub fn rate_budget(mut self, budget: Arc<dyn RateBudget>) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Turns the rate governor on or off (the default for now: every request goes at once and
+    /// 429s are only retried).
+    #[must_use]
+    pub fn governor(mut self, on: bool) -> Self {
+        self.governor = on;
+        self
+    }
+
+    /// The share of each rate-limit bucket this client may use per window, in `(0, 1]` (default
+    /// 1.0; 0.5 leaves half to the org's other integrations).
+    #[must_use]
+    pub fn max_capacity(mut self, share: f64) -> Self {
+        self.max_capacity = share;
+        self
+    }
+
+    /// The most requests in flight at once (default [`DEFAULT_MAX_CONCURRENCY`]; the governor
+    /// lowers it after a concurrency 429 and raises it back, never above this).
+    #[must_use]
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = n;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -210,6 +253,15 @@ impl<P: Provider> ClientBuilder<P> {
                 user_agent,
                 sleeper: self.sleeper,
                 clock: self.clock,
+                budget: match (self.budget, self.governor) {
+                    (Some(budget), _) => budget,
+                    (None, true) => Arc::new(
+                        InProcessBudget::new()
+                            .max_capacity(self.max_capacity)
+                            .max_concurrency(self.max_concurrency),
+                    ),
+                    (None, false) => Arc::new(()),
+                },
             }),
             _provider: PhantomData,
         })

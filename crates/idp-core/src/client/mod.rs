@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::auth::{AuthContext, Credentials, TokenEndpointResponse};
 use crate::error::{ApiError, Error, ErrorKind, Result};
+use crate::governor::{BudgetContext, Observation, RateBudget};
 use crate::operation::Operation;
 use crate::provider::Provider;
 use crate::ratelimit::RateLimit;
@@ -82,6 +83,7 @@ struct Inner {
     user_agent: HeaderValue,
     sleeper: Arc<dyn Sleeper>,
     clock: Arc<dyn Clock>,
+    budget: Arc<dyn RateBudget>,
 }
 
 /// A client for one provider: base URL, transport, credentials, retry policy, timeouts.
@@ -131,6 +133,11 @@ impl<P: Provider> Client<P> {
     /// The client's clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
+    }
+
+    /// The rate budget every call of this client (and of its clones) draws on.
+    pub fn rate_budget(&self) -> &Arc<dyn RateBudget> {
+        &self.inner.budget
     }
 
     /// Wraps an operation into a [`Call`] with per-call options.
@@ -205,7 +212,8 @@ impl<P: Provider> Client<P> {
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run(&prepared, op.idempotent(), options)
+        let bucket = P::rate_bucket(O::ID, O::PATH);
+        self.run(&prepared, bucket, op.idempotent(), options)
             .instrument(span)
             .await
             .map_err(|e| e.with_operation(O::ID))
@@ -216,6 +224,7 @@ impl<P: Provider> Client<P> {
     async fn run(
         &self,
         prepared: &Prepared,
+        bucket: &'static str,
         idempotent: bool,
         options: &CallOptions,
     ) -> Result<(ResponseMeta, Bytes)> {
@@ -246,7 +255,7 @@ impl<P: Provider> Client<P> {
                     continue;
                 }
             };
-            let response = match self.send_once(request, timeout).await {
+            let response = match self.send_governed(request, bucket, timeout).await {
                 Ok(response) => response,
                 Err(err) => {
                     attempts.may_have_applied |= !matches!(err, TransportError::Connect(_));
@@ -312,6 +321,37 @@ impl<P: Provider> Client<P> {
         };
         let request_id = P::request_id(&failure.headers);
         self.api_error(&response, request_id, self.inner.clock.now())
+    }
+
+    /// Sends one attempt once the rate budget lets it go, and tells the budget what came back
+    /// (a transport failure gives the slot back with nothing learnt).
+    async fn send_governed(
+        &self,
+        request: HttpRequest,
+        bucket: &'static str,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<HttpResponse, TransportError> {
+        let cx = BudgetContext {
+            clock: &*self.inner.clock,
+            sleeper: &*self.inner.sleeper,
+        };
+        let permit = self.inner.budget.acquire(bucket, &cx).await;
+        let response = self.send_once(request, timeout).await?;
+        permit.complete(&self.observe(&response));
+        Ok(response)
+    }
+
+    /// What a response tells the rate budget, by the provider's rules.
+    fn observe(&self, response: &HttpResponse) -> Observation {
+        let rate_limit = P::rate_limit(response.headers(), self.inner.clock.now());
+        let rate_limited = response.status() == StatusCode::TOO_MANY_REQUESTS;
+        let concurrency_limited =
+            rate_limited && P::is_concurrency_limited(response.headers(), rate_limit.as_ref());
+        Observation {
+            rate_limit,
+            rate_limited,
+            concurrency_limited,
+        }
     }
 
     /// Sends one attempt through the transport, bounded by the per-attempt timeout.
