@@ -497,6 +497,7 @@ async fn a_429_on_post_is_retried_and_the_create_happens_exactly_once() -> TestR
     };
 
     let o = FakeOkta::start().await?;
+    o.add_users(["00urel2"]);
     o.faults()
         .operation("createHookKey")
         .next(1, rate_limited.clone());

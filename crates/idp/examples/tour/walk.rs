@@ -171,7 +171,9 @@ pub(crate) async fn authress(authress: &idp::authress::Client) -> Result<()> {
         .get(&id)
         .send()
         .await?
-        .issuer_url("https://accounts.google.com");
+        .issuer_url("https://accounts.google.com")
+        // GET never returns the secret and PUT replaces the whole connection: send it again.
+        .client_secret(CONNECTION_CLIENT_SECRET);
     let updated = authress.connections().update(&id, got).send().await?;
     println!(
         "  updated issuer → {}",
