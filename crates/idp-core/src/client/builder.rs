@@ -218,8 +218,8 @@ impl<P: Provider> ClientBuilder<P> {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`] for a missing or invalid base URL or user-agent suffix;
-    /// [`ErrorKind::Transport`] when the default transport cannot be built.
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a missing or invalid base URL or user-agent suffix;
+    /// [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the default transport cannot be built.
     pub fn build(self) -> Result<Client<P>> {
         let raw = self
             .base_url

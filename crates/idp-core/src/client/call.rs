@@ -80,7 +80,7 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
     /// Sends the call and decodes the output.
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn send(self) -> Result<O::Output> {
         self.client
             .execute_with(&self.op, &self.options)
@@ -92,7 +92,7 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
     /// a custom profile type). Per-call options are kept.
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn send_as<T: DeserializeOwned + 'static>(self) -> Result<T> {
         let (_, body) = self.client.send_operation(&self.op, &self.options).await?;
         decode_json::<T>(&body).map_err(|e| e.with_operation(O::ID))
@@ -102,7 +102,7 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
     /// request id, rate limits).
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn send_with_meta(self) -> Result<Response<O::Output>> {
         self.client.execute_with(&self.op, &self.options).await
     }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// the JSON path, and is truncated so it cannot carry a whole body.
 ///
 /// # Errors
-/// [`ErrorKind::Decode`].
+/// [`ErrorKind::Decode`](crate::ErrorKind::Decode).
 pub fn decode_json<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T> {
     let ignore = std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>();
     let body: &[u8] = if ignore || body.iter().all(u8::is_ascii_whitespace) {

@@ -152,7 +152,7 @@ impl<P: Provider> Client<P> {
     /// Executes an operation and decodes its output.
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn execute<O: Operation<Provider = P>>(&self, op: &O) -> Result<O::Output> {
         self.execute_with(op, &CallOptions::default())
             .await
@@ -162,7 +162,7 @@ impl<P: Provider> Client<P> {
     /// Executes an operation with per-call options and returns the output with response metadata.
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn execute_with<O: Operation<Provider = P>>(
         &self,
         op: &O,
@@ -440,7 +440,7 @@ impl<P: Provider> Client<P> {
     /// for callers who decode into their own types).
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn execute_raw<O: Operation<Provider = P>>(
         &self,
         op: &O,
@@ -452,7 +452,7 @@ impl<P: Provider> Client<P> {
     /// Executes an operation but decodes into a caller-chosen type (e.g. a custom profile type).
     ///
     /// # Errors
-    /// Any [`ErrorKind`]; the error names the operation.
+    /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn execute_as<O: Operation<Provider = P>, T: DeserializeOwned + 'static>(
         &self,
         op: &O,
