@@ -271,17 +271,7 @@ mod tests {
     use idp_core::Provider;
     use idp_core::http::HeaderValue;
 
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (name, value) in pairs {
-            h.append(*name, HeaderValue::from_static(value));
-        }
-        h
-    }
-
-    fn at(secs: u64) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-    }
+    use idp_test_support::{epoch as at, headers};
 
     #[test]
     fn ratelimit_reset_is_delta_seconds_until_the_window_resets() {

@@ -335,17 +335,7 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (name, value) in pairs {
-            h.append(*name, HeaderValue::from_static(value));
-        }
-        h
-    }
-
-    fn at(secs: u64) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-    }
+    use idp_test_support::{epoch as at, headers};
 
     /// `Date: Tue, 14 Nov 2023 22:13:20 GMT` is 1 700 000 000 s after the epoch.
     const DATE: (&str, &str) = ("date", "Tue, 14 Nov 2023 22:13:20 GMT");

@@ -448,3 +448,17 @@ fn validate_at(
         }
     }
 }
+
+/// A header map from `(name, value)` pairs, repeated names appended (names lower-case).
+pub fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (name, value) in pairs {
+        h.append(*name, http::HeaderValue::from_static(value));
+    }
+    h
+}
+
+/// The time `secs` seconds after the Unix epoch.
+pub fn epoch(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
