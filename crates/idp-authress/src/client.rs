@@ -42,6 +42,23 @@ impl idp_core::Provider for Authress {
                 .map(str::to_owned)
         })
     }
+
+    /// One bucket for the account: Authress documents no per-endpoint limits and sends no
+    /// rate-limit headers (shared/notes/authress.md §7: its SDKs treat 429 as
+    /// `TooManyRequests`, honouring `Retry-After` only), so the governor learns only from a
+    /// 429's `Retry-After` (the default [`idp_core::Provider::retry_hint`]), which then holds
+    /// every call of the account until it has passed.
+    fn rate_bucket(_operation_id: &'static str, _path_template: &'static str) -> &'static str {
+        "account"
+    }
+
+    /// Never: Authress documents no concurrency limit.
+    fn is_concurrency_limited(
+        _headers: &HeaderMap,
+        _rate_limit: Option<&idp_core::RateLimit>,
+    ) -> bool {
+        false
+    }
 }
 
 idp_core::define_client! {

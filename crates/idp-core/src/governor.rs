@@ -38,6 +38,10 @@ pub struct Observation {
     pub rate_limited: bool,
     /// The response was a 429 for too many requests in flight (not an exhausted bucket).
     pub concurrency_limited: bool,
+    /// For a 429 of an exhausted bucket: when the server said the bucket opens again (the
+    /// provider's retry hint, e.g. Authress' `Retry-After`, Okta's reset). Every request on the
+    /// bucket waits for it, not only the one that was refused.
+    pub retry_at: Option<SystemTime>,
 }
 
 /// A slot in a budget, held while one request is in flight. Dropping it without
@@ -123,13 +127,24 @@ impl RateBudget for () {
     }
 }
 
+/// What the budget knows of one bucket's current window.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    limit: u64,
+    /// What the answers said was left, minus what was sent after each of them.
+    left: u64,
+    reset: SystemTime,
+}
+
 /// What the budget knows of one bucket.
 #[derive(Debug, Clone, Copy, Default)]
 struct BucketState {
-    limit: Option<u64>,
-    /// What the last response said was left, minus what was sent since.
-    left: Option<u64>,
-    reset: Option<SystemTime>,
+    window: Option<Window>,
+    /// Requests sent on the bucket so far (each permit remembers its number, so an answer
+    /// can be corrected for the requests sent after it, which the server may not have counted).
+    sent: u64,
+    /// A 429 said the bucket is closed until then.
+    closed_until: Option<SystemTime>,
 }
 
 #[derive(Debug)]
@@ -210,8 +225,8 @@ impl InProcessBudget {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// What to do now for a request on `bucket`: go (the slot is taken), wait for a slot, or wait
-    /// until the bucket's window resets.
+    /// What to do now for a request on `bucket`: go (the slot is taken; the request's number
+    /// on the bucket is returned), wait for a slot, or wait until the bucket opens again.
     fn try_take(&self, bucket: &'static str, now: SystemTime) -> Step {
         let mut state = self.lock();
         if state.in_flight as f64 >= state.cap.floor().max(1.0) {
@@ -219,69 +234,102 @@ impl InProcessBudget {
         }
         let share = self.max_capacity;
         let entry = state.buckets.entry(bucket).or_default();
-        if let (Some(reset), Some(left), Some(limit)) = (entry.reset, entry.left, entry.limit) {
-            if reset <= now {
-                // A new window: the server will tell the new state with the next answer.
-                *entry = BucketState::default();
+        if let Some(until) = entry.closed_until {
+            if until > now {
+                return Step::WaitUntil(until, until.duration_since(now).unwrap_or_default());
+            }
+            entry.closed_until = None;
+        }
+        if let Some(w) = entry.window {
+            if w.reset <= now {
+                // A new window: the server tells its state with the next answer.
+                entry.window = None;
             } else {
-                let kept = limit - (limit as f64 * share).floor() as u64;
-                if left <= kept {
-                    return Step::WaitUntil(reset.duration_since(now).unwrap_or(Duration::ZERO));
+                let kept = w.limit - (w.limit as f64 * share).floor() as u64;
+                if w.left <= kept {
+                    let wait = w.reset.duration_since(now).unwrap_or_default();
+                    return Step::WaitUntil(w.reset, wait);
                 }
-                entry.left = Some(left - 1);
+                entry.window = Some(Window {
+                    left: w.left - 1,
+                    ..w
+                });
             }
         }
+        let seq = entry.sent;
+        entry.sent += 1;
         state.in_flight += 1;
-        Step::Go
+        Step::Go(seq)
     }
 
-    /// Gives a slot back and learns from the response.
-    fn release(&self, bucket: &'static str, observation: Option<&Observation>) {
+    /// After waiting until `until`: the window (or the 429's pause) that ended then is over by
+    /// the sleeper's account, whatever the local clock says of the server's reset; a newer
+    /// state learnt meanwhile is kept.
+    fn passed(&self, bucket: &'static str, until: SystemTime) {
+        let mut state = self.lock();
+        if let Some(entry) = state.buckets.get_mut(bucket) {
+            if entry.window.is_some_and(|w| w.reset <= until) {
+                entry.window = None;
+            }
+            if entry.closed_until.is_some_and(|c| c <= until) {
+                entry.closed_until = None;
+            }
+        }
+    }
+
+    /// Gives a slot back and learns from the response to request number `seq` of the bucket.
+    fn release(&self, bucket: &'static str, seq: u64, observation: Option<&Observation>) {
         {
             let mut state = self.lock();
             state.in_flight = state.in_flight.saturating_sub(1);
             if let Some(obs) = observation {
-                self.learn(&mut state, bucket, obs);
+                self.learn(&mut state, bucket, seq, obs);
             }
         }
         self.released.notify_one();
     }
 
-    fn learn(&self, state: &mut State, bucket: &'static str, obs: &Observation) {
+    fn learn(&self, state: &mut State, bucket: &'static str, seq: u64, obs: &Observation) {
         if obs.concurrency_limited {
             state.cap = (state.cap / 2.0).max(1.0);
         } else if !obs.rate_limited {
             let cap = state.cap;
             state.cap = (cap + 1.0 / cap.max(1.0)).min(self.max_concurrency as f64);
         }
-        let Some(rl) = obs.rate_limit else {
-            return;
-        };
+        let entry = state.buckets.entry(bucket).or_default();
         if obs.rate_limited {
-            // A 429 is the retry policy's to wait out (it honours the hint); a concurrency 429
-            // (Okta: limit = remaining = 0) says nothing of the bucket. Pacing learns from the
-            // answers that went through, whose `remaining` counts down to the window's end.
+            // A concurrency 429 (Okta: limit = remaining = 0) says nothing of the bucket; an
+            // exhausted bucket's 429 closes it for everyone until the server's hint.
+            if !obs.concurrency_limited {
+                if let Some(at) = obs.retry_at {
+                    entry.closed_until = Some(entry.closed_until.map_or(at, |c| c.max(at)));
+                }
+            }
             return;
         }
-        let entry = state.buckets.entry(bucket).or_default();
-        let (Some(limit), Some(remaining), Some(reset)) = (rl.limit, rl.remaining, rl.reset) else {
+        let Some(RateLimit {
+            limit: Some(limit),
+            remaining: Some(remaining),
+            reset: Some(reset),
+        }) = obs.rate_limit
+        else {
             return;
         };
-        match entry.reset {
-            // Answers of the same window arrive in any order: the smallest count left is the
-            // truest, and requests sent since were already taken off it.
-            Some(known) if known == reset => {
-                entry.left = Some(entry.left.map_or(remaining, |l| l.min(remaining)));
-                entry.limit = Some(limit);
+        // Requests sent after this one may not have been counted by the server yet: they are
+        // taken off what it said is left (a little pessimistic, never optimistic).
+        let sent_after = entry.sent.saturating_sub(seq.saturating_add(1));
+        let left = remaining.saturating_sub(sent_after);
+        match entry.window {
+            // Answers of the same window arrive in any order: the smallest estimate is kept.
+            Some(w) if w.reset == reset => {
+                entry.window = Some(Window {
+                    limit,
+                    left: w.left.min(left),
+                    reset,
+                });
             }
-            Some(known) if known > reset => {}
-            _ => {
-                *entry = BucketState {
-                    limit: Some(limit),
-                    left: Some(remaining),
-                    reset: Some(reset),
-                };
-            }
+            Some(w) if w.reset > reset => {}
+            _ => entry.window = Some(Window { limit, left, reset }),
         }
     }
 }
@@ -291,9 +339,11 @@ impl InProcessBudget {
 const MAX_WINDOW_WAIT: Duration = Duration::from_secs(62);
 
 enum Step {
-    Go,
+    /// Send now; the request's number on its bucket.
+    Go(u64),
     WaitForSlot,
-    WaitUntil(Duration),
+    /// Wait until the bucket opens again (at that time, after that wait).
+    WaitUntil(SystemTime, Duration),
 }
 
 #[async_trait]
@@ -301,27 +351,25 @@ impl RateBudget for InProcessBudget {
     async fn acquire(&self, bucket: &'static str, cx: &BudgetContext<'_>) -> Permit {
         loop {
             match self.try_take(bucket, cx.clock.now()) {
-                Step::Go => {
+                Step::Go(seq) => {
                     let budget = self.clone();
-                    return Permit::new(move |obs| budget.release(bucket, obs));
+                    return Permit::new(move |obs| budget.release(bucket, seq, obs));
                 }
                 Step::WaitForSlot => {
                     // `notify_one` keeps a wake-up for a waiter that is not yet waiting, so a slot
                     // freed between the check above and this wait is not missed.
                     self.released.notified().await;
                 }
-                Step::WaitUntil(wait) => {
+                Step::WaitUntil(until, wait) => {
                     tracing::debug!(
                         bucket,
                         wait_ms = wait.as_millis() as u64,
-                        "rate budget: waiting for the window to reset"
+                        "rate budget: waiting for the bucket to open again"
                     );
                     cx.sleeper
                         .sleep(wait.clamp(Duration::from_millis(1), MAX_WINDOW_WAIT))
                         .await;
-                    // The window has passed (by the sleeper's account, whatever the local clock
-                    // says of the server's reset): start afresh and learn from the next answer.
-                    self.lock().buckets.remove(bucket);
+                    self.passed(bucket, until);
                 }
             }
         }
@@ -347,35 +395,74 @@ mod tests {
         }
     }
 
+    /// Takes a slot that must be granted; its number on the bucket.
+    fn go(budget: &InProcessBudget, bucket: &'static str, now: SystemTime) -> u64 {
+        match budget.try_take(bucket, now) {
+            Step::Go(seq) => seq,
+            Step::WaitForSlot => panic!("{bucket}: waits for a slot"),
+            Step::WaitUntil(_, d) => panic!("{bucket}: waits {d:?}"),
+        }
+    }
+
+    fn waits(budget: &InProcessBudget, bucket: &'static str, now: SystemTime) -> Option<Duration> {
+        match budget.try_take(bucket, now) {
+            Step::WaitUntil(_, d) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
     #[test]
     fn an_exhausted_bucket_waits_until_its_reset() {
         let budget = InProcessBudget::new();
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
-        let reset = now + Duration::from_secs(30);
-        assert!(matches!(budget.try_take("b", now), Step::Go));
-        budget.release("b", Some(&rl(10, 1, reset)));
-        assert!(matches!(budget.try_take("b", now), Step::Go), "one left");
-        budget.release("b", None);
-        assert!(
-            matches!(budget.try_take("b", now), Step::WaitUntil(d) if d == Duration::from_secs(30)),
+        let (now, reset) = (at(100), at(130));
+        let seq = go(&budget, "b", now);
+        budget.release("b", seq, Some(&rl(10, 1, reset)));
+        let seq = go(&budget, "b", now); // one left
+        budget.release("b", seq, None);
+        assert_eq!(
+            waits(&budget, "b", now),
+            Some(Duration::from_secs(30)),
             "the bucket is exhausted until its reset"
         );
         // Other buckets are not held back.
-        assert!(matches!(budget.try_take("other", now), Step::Go));
+        let seq = go(&budget, "other", now);
+        budget.release("other", seq, None);
         // After the reset the window is fresh.
-        assert!(matches!(budget.try_take("b", reset), Step::Go));
+        go(&budget, "b", reset);
+    }
+
+    #[test]
+    fn an_answer_is_corrected_for_the_requests_sent_after_it() {
+        let budget = InProcessBudget::new().max_concurrency(8);
+        let (now, reset) = (at(100), at(101));
+        let first = go(&budget, "b", now);
+        let later: Vec<u64> = (0..4).map(|_| go(&budget, "b", now)).collect();
+        // The server counted only the first request when it answered it: 5 left by its
+        // count, but 4 more were sent since.
+        budget.release("b", first, Some(&rl(6, 5, reset)));
+        go(&budget, "b", now);
+        assert!(
+            waits(&budget, "b", now).is_some(),
+            "5 - 4 sent after = 1 left, taken by the request above"
+        );
+        for seq in later {
+            budget.release("b", seq, None);
+        }
     }
 
     #[test]
     fn max_capacity_keeps_a_share_for_others() {
         let budget = InProcessBudget::new().max_capacity(0.5);
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
-        let reset = now + Duration::from_secs(60);
-        assert!(matches!(budget.try_take("b", now), Step::Go));
-        budget.release("b", Some(&rl(10, 9, reset)));
+        let (now, reset) = (at(100), at(160));
+        let seq = go(&budget, "b", now);
+        budget.release("b", seq, Some(&rl(10, 9, reset)));
         let mut went = 0;
-        while let Step::Go = budget.try_take("b", now) {
-            budget.release("b", None);
+        while let Step::Go(seq) = budget.try_take("b", now) {
+            budget.release("b", seq, None);
             went += 1;
         }
         assert_eq!(
@@ -385,26 +472,47 @@ mod tests {
     }
 
     #[test]
+    fn a_429_with_a_retry_hint_closes_the_bucket_for_every_request() {
+        let budget = InProcessBudget::new();
+        let now = at(100);
+        let seq = go(&budget, "b", now);
+        let refused = Observation {
+            rate_limited: true,
+            retry_at: Some(at(107)),
+            ..Observation::default()
+        };
+        budget.release("b", seq, Some(&refused));
+        assert_eq!(waits(&budget, "b", now), Some(Duration::from_secs(7)));
+        assert_eq!(waits(&budget, "b", at(106)), Some(Duration::from_secs(1)));
+        go(&budget, "b", at(107));
+        // A sleeper that does not move the clock: the pause is over once waited for.
+        let seq = go(&budget, "c", now);
+        budget.release("c", seq, Some(&refused));
+        budget.passed("c", at(107));
+        go(&budget, "c", now);
+    }
+
+    #[test]
     fn a_concurrency_429_halves_the_cap_and_successes_raise_it_slowly() {
         let budget = InProcessBudget::new().max_concurrency(8);
         assert_eq!(budget.concurrency(), 8);
         let limited = Observation {
             rate_limited: true,
             concurrency_limited: true,
+            retry_at: Some(at(200)),
             ..Observation::default()
         };
-        assert!(matches!(budget.try_take("b", SystemTime::now()), Step::Go));
-        budget.release("b", Some(&limited));
+        let now = at(100);
+        let seq = go(&budget, "b", now);
+        budget.release("b", seq, Some(&limited));
         assert_eq!(budget.concurrency(), 4);
-        for _ in 0..4 {
-            assert!(matches!(budget.try_take("b", SystemTime::now()), Step::Go));
-        }
-        assert!(matches!(
-            budget.try_take("b", SystemTime::now()),
-            Step::WaitForSlot
-        ));
-        for _ in 0..4 {
-            budget.release("b", Some(&Observation::default()));
+        let held: Vec<u64> = (0..4).map(|_| go(&budget, "b", now)).collect();
+        assert!(
+            matches!(budget.try_take("b", now), Step::WaitForSlot),
+            "4 in flight is the cap now; the bucket itself is not closed"
+        );
+        for seq in held {
+            budget.release("b", seq, Some(&Observation::default()));
         }
         assert_eq!(
             budget.concurrency(),
@@ -412,7 +520,7 @@ mod tests {
             "one success per slot adds about one"
         );
         for _ in 0..40 {
-            budget.release("b", Some(&Observation::default()));
+            budget.release("b", 0, Some(&Observation::default()));
         }
         assert_eq!(budget.concurrency(), 8, "never above the maximum");
     }
@@ -421,15 +529,15 @@ mod tests {
     fn a_dropped_permit_gives_its_slot_back() {
         let budget = InProcessBudget::new().max_concurrency(1);
         let permit = {
-            assert!(matches!(budget.try_take("b", SystemTime::now()), Step::Go));
+            let seq = go(&budget, "b", at(100));
             let b = budget.clone();
-            Permit::new(move |obs| b.release("b", obs))
+            Permit::new(move |obs| b.release("b", seq, obs))
         };
         assert!(matches!(
-            budget.try_take("b", SystemTime::now()),
+            budget.try_take("b", at(100)),
             Step::WaitForSlot
         ));
         drop(permit);
-        assert!(matches!(budget.try_take("b", SystemTime::now()), Step::Go));
+        go(&budget, "b", at(100));
     }
 }

@@ -53,6 +53,21 @@ impl idp_core::Provider for Kinde {
         header_u64(headers, RATE_LIMIT_HEADERS[2])
             .map(|secs| RetryHint::WindowResets(Duration::from_secs(secs)))
     }
+
+    /// One bucket for the whole Management API: Kinde's "API rate limits" page
+    /// (<https://docs.kinde.com/developer-tools/kinde-api/api-rate-limits>) describes one basic
+    /// rate limiter that "restricts the number of API requests per minute" for the business, and
+    /// documents no per-endpoint buckets or numbers.
+    fn rate_bucket(_operation_id: &'static str, _path_template: &'static str) -> &'static str {
+        "/api/v1"
+    }
+
+    /// Never: the same page says Kinde also runs a concurrency limiter, but documents no way to
+    /// tell its 429 from the rate limiter's (both carry only `RateLimit-Reset`), so every 429
+    /// waits for the reset and the governor's cap stays where it is.
+    fn is_concurrency_limited(_headers: &HeaderMap, _rate_limit: Option<&RateLimit>) -> bool {
+        false
+    }
 }
 
 idp_core::define_client! {

@@ -66,11 +66,59 @@ impl Provider for Okta {
         Some(RetryHint::WindowResets(wait))
     }
 
+    /// Okta's documented buckets for our operations ("Management rate limits",
+    /// <https://developer.okta.com/docs/reference/rl-global-mgmt/>, per-minute table):
+    ///
+    /// - every `/api/v1/apps/{appId}/users…` and `/api/v1/apps/{appId}/connections/default…`
+    ///   operation → the row "Create, list, or other app actions: Calls to the /api/v1/apps
+    ///   endpoint and all other endpoints of the form /api/v1/apps/* including
+    ///   /api/v1/apps/{id}/*" (bucket `/api/v1/apps*`; 100/min on paid plans, 20 on the free
+    ///   one). The row "Get, update, or delete an app by ID: /api/v1/apps/{id}" is for the app
+    ///   instance itself, which none of our operations calls.
+    /// - every `/api/v1/hook-keys…` operation → the row "Most other API actions: /api/v1"
+    ///   (bucket `/api/v1*`; 600/min on paid plans, 1 200 on Workforce Identity).
+    ///
+    /// Any other path (none today) falls back to its own template, so an unmapped operation is
+    /// never paced by another bucket's window.
+    fn rate_bucket(operation_id: &'static str, path_template: &'static str) -> &'static str {
+        let _ = operation_id;
+        okta_bucket(path_template)
+    }
+
+    /// A concurrency 429: Okta reports the concurrent values instead of the bucket's, and "the
+    /// first two header values are always 0 for concurrent rate limit errors" (Okta developer
+    /// docs, "Monitor rate limits", okta/okta-developer-docs PR #6155; "Rate limit best
+    /// practices": "when a request exceeds the limit for concurrent requests,
+    /// X-Rate-Limit-Limit, X-Rate-Limit-Remaining, and X-Rate-Limit-Reset report the concurrent
+    /// values"). okta-sdk-python logs these as "Concurrent limit rate exceeded".
+    fn is_concurrency_limited(_headers: &HeaderMap, rate_limit: Option<&RateLimit>) -> bool {
+        rate_limit.is_some_and(|rl| rl.limit == Some(0) && rl.remaining == Some(0))
+    }
+
     fn retry_headers(headers: &mut HeaderMap, first_request_id: Option<&str>, retry_count: u32) {
         if let Some(id) = first_request_id.and_then(|id| HeaderValue::from_str(id).ok()) {
             headers.insert("x-okta-retry-for", id);
         }
         headers.insert("x-okta-retry-count", HeaderValue::from(retry_count));
+    }
+}
+
+/// The rate-limit bucket of every `/api/v1/apps*` operation ("Create, list, or other app
+/// actions" in Okta's management rate-limit table).
+const BUCKET_APPS: &str = "/api/v1/apps*";
+
+/// The rate-limit bucket of the operations Okta lists under "Most other API actions: /api/v1"
+/// (hook keys).
+const BUCKET_API_V1: &str = "/api/v1*";
+
+/// The bucket a path template draws on, by Okta's management rate-limit table.
+fn okta_bucket(path_template: &'static str) -> &'static str {
+    if path_template == "/api/v1/apps" || path_template.starts_with("/api/v1/apps/") {
+        BUCKET_APPS
+    } else if path_template.starts_with("/api/v1/hook-keys") {
+        BUCKET_API_V1
+    } else {
+        path_template
     }
 }
 
@@ -467,5 +515,38 @@ mod tests {
             h.get("x-okta-retry-count").and_then(|v| v.to_str().ok()),
             Some("2")
         );
+    }
+
+    #[test]
+    fn every_operation_draws_on_its_documented_bucket() {
+        for op in crate::OPERATIONS {
+            let expected = if op.path.starts_with("/api/v1/apps/") {
+                "/api/v1/apps*"
+            } else if op.path.starts_with("/api/v1/hook-keys") {
+                "/api/v1*"
+            } else {
+                panic!("no bucket mapped for {} {}", op.id, op.path)
+            };
+            assert_eq!(Okta::rate_bucket(op.id, op.path), expected, "{}", op.id);
+        }
+    }
+
+    #[test]
+    fn a_429_with_limit_and_remaining_zero_is_a_concurrency_limit() {
+        let concurrent = headers(&[
+            ("x-rate-limit-limit", "0"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", "1700000001"),
+        ]);
+        let rl = Okta::rate_limit(&concurrent, at(1_700_000_000));
+        assert!(Okta::is_concurrency_limited(&concurrent, rl.as_ref()));
+        let bucket = headers(&[
+            ("x-rate-limit-limit", "600"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", "1700000060"),
+        ]);
+        let rl = Okta::rate_limit(&bucket, at(1_700_000_000));
+        assert!(!Okta::is_concurrency_limited(&bucket, rl.as_ref()));
+        assert!(!Okta::is_concurrency_limited(&HeaderMap::new(), None));
     }
 }

@@ -343,14 +343,21 @@ impl<P: Provider> Client<P> {
 
     /// What a response tells the rate budget, by the provider's rules.
     fn observe(&self, response: &HttpResponse) -> Observation {
-        let rate_limit = P::rate_limit(response.headers(), self.inner.clock.now());
+        let now = self.inner.clock.now();
+        let rate_limit = P::rate_limit(response.headers(), now);
         let rate_limited = response.status() == StatusCode::TOO_MANY_REQUESTS;
         let concurrency_limited =
             rate_limited && P::is_concurrency_limited(response.headers(), rate_limit.as_ref());
+        let retry_at = if rate_limited && !concurrency_limited {
+            P::retry_hint(response.headers(), now).and_then(|h| now.checked_add(h.wait()))
+        } else {
+            None
+        };
         Observation {
             rate_limit,
             rate_limited,
             concurrency_limited,
+            retry_at,
         }
     }
 
