@@ -42,6 +42,7 @@
 #![allow(clippy::result_large_err)]
 
 mod authress;
+mod control;
 mod faults;
 mod kinde;
 mod okta;
@@ -49,6 +50,7 @@ mod server;
 mod wire;
 
 pub use authress::FakeAuthress;
+pub use control::{OKTA_SEED_APP_ID, StartOptions};
 pub use faults::{Fault, FaultScope, Faults};
 pub use kinde::FakeKinde;
 pub use okta::{FakeOkta, ServiceAppKey};

@@ -1,6 +1,7 @@
 //! The machinery every fake shares: a loopback listener whose connections can be killed, the
 //! request log, fault injection, and shutdown on drop.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
+use crate::control::{self, StartOptions};
 use crate::faults::{Fault, Faults};
 
 /// Locks a mutex, ignoring poisoning (a panicking test thread must not wedge the fake).
@@ -107,12 +109,20 @@ pub(crate) trait Flavor: Send + Sync + 'static {
     fn server_error(&self, status: StatusCode) -> Response;
     /// Adds headers that every response carries (Okta: request id and rate-limit headers).
     fn decorate(&self, _headers: &mut HeaderMap) {}
+    /// Forgets the fake's data (`POST /__testkit/reset`); credentials stay valid.
+    fn reset(&self) {}
+    /// Seeds data (`POST /__testkit/seed`) and describes what was created, e.g. `{"ids": [...]}`.
+    fn seed(&self, _request: &control::SeedRequest) -> serde_json::Value {
+        serde_json::json!({})
+    }
 }
 
 /// State shared by the middleware.
 #[derive(Clone)]
 pub(crate) struct Shared {
-    pub(crate) log: Arc<Mutex<Vec<LoggedRequest>>>,
+    pub(crate) log: Arc<Mutex<VecDeque<LoggedRequest>>>,
+    /// The request log keeps at most this many requests (the newest).
+    pub(crate) log_limit: usize,
     pub(crate) faults: Faults,
     pub(crate) flavor: Arc<dyn Flavor>,
 }
@@ -136,15 +146,17 @@ impl fmt::Debug for Server {
 pub(crate) struct Bound {
     listener: TcpListener,
     pub(crate) base_url: String,
+    log_limit: usize,
 }
 
-/// Binds `127.0.0.1:0`.
-pub(crate) async fn bind() -> io::Result<Bound> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+/// Binds `127.0.0.1:<options.port>` (0: an OS-assigned port).
+pub(crate) async fn bind_with(options: &StartOptions) -> io::Result<Bound> {
+    let listener = TcpListener::bind(("127.0.0.1", options.port)).await?;
     let addr = listener.local_addr()?;
     Ok(Bound {
         listener,
         base_url: format!("http://{addr}"),
+        log_limit: options.request_log_limit.unwrap_or(usize::MAX),
     })
 }
 
@@ -152,7 +164,8 @@ impl Server {
     /// Serves `router` (wrapped in the logging / fault middleware) on the caller's runtime.
     pub(crate) fn serve(bound: Bound, router: Router, flavor: Arc<dyn Flavor>) -> Server {
         let shared = Shared {
-            log: Arc::new(Mutex::new(Vec::new())),
+            log: Arc::new(Mutex::new(VecDeque::new())),
+            log_limit: bound.log_limit,
             faults: Faults::default(),
             flavor,
         };
@@ -184,7 +197,7 @@ impl Server {
     }
 
     pub(crate) fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).iter().cloned().collect()
     }
 
     pub(crate) fn clear_requests(&self) {
@@ -215,6 +228,10 @@ async fn middleware(State(shared): State<Shared>, request: Request, next: Next) 
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     };
+    // The testkit's own control API is neither logged nor subject to faults.
+    if parts.uri.path().starts_with(control::PREFIX) {
+        return control::handle(&shared, &parts, &body);
+    }
     let fault = log_request(&shared, &parts, &body);
     let request = Request::from_parts(parts, Body::from(body));
 
@@ -266,7 +283,14 @@ fn log_request(shared: &Shared, parts: &Parts, body: &Bytes) -> Option<Fault> {
             )
         })
         .collect();
-    lock(&shared.log).push(LoggedRequest {
+    let mut log = lock(&shared.log);
+    if shared.log_limit == 0 {
+        return fault;
+    }
+    while log.len() >= shared.log_limit {
+        log.pop_front();
+    }
+    log.push_back(LoggedRequest {
         method,
         path,
         query: parts.uri.query().map(str::to_owned),
@@ -275,6 +299,7 @@ fn log_request(shared: &Shared, parts: &Parts, body: &Bytes) -> Option<Fault> {
         operation,
         fault: fault.clone(),
     });
+    drop(log);
     fault
 }
 

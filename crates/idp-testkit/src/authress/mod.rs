@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use crate::control::{SeedRequest, StartOptions};
 use crate::faults::Faults;
 use crate::server::{self, Flavor, LoggedRequest, Server, lock};
 use crate::wire::{ceil_secs, decode_segment, json_response, random_hex, rfc3339_now, set_header};
@@ -93,7 +94,12 @@ impl FakeAuthress {
     /// Starts the fake on `127.0.0.1` with an OS-assigned port, on the current tokio runtime,
     /// with a freshly generated service-client access key.
     pub async fn start() -> Result<FakeAuthress, io::Error> {
-        let bound = server::bind().await?;
+        FakeAuthress::start_with(StartOptions::default()).await
+    }
+
+    /// Starts the fake with these options (port, request-log bound), on the current tokio runtime.
+    pub async fn start_with(options: StartOptions) -> Result<FakeAuthress, io::Error> {
+        let bound = server::bind_with(&options).await?;
         let (der, public_key) = auth::generate_ed25519()?;
         let account_id = "acc-testkit".to_owned();
         let client_id = "sc_testkit".to_owned();
@@ -109,7 +115,13 @@ impl FakeAuthress {
             data: Mutex::new(AuthressData::default()),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
-        let server = Server::serve(bound, router, Arc::new(AuthressFlavor));
+        let server = Server::serve(
+            bound,
+            router,
+            Arc::new(AuthressFlavor {
+                state: state.clone(),
+            }),
+        );
         Ok(FakeAuthress { server, state })
     }
 
@@ -160,17 +172,7 @@ impl FakeAuthress {
     /// Creates `n` connections (`con_seed_…`, OAUTH2, with `data.name`) and returns their ids in
     /// listing order.
     pub fn seed_connections(&self, n: usize) -> Vec<String> {
-        let mut data = lock(&self.state.data);
-        let start = data.seed_counter;
-        data.seed_counter += n as u64;
-        let now = rfc3339_now();
-        (start..start + n as u64)
-            .map(|k| {
-                let (id, connection) = connections::seeded(k, &now);
-                data.connections.insert(id.clone(), connection);
-                id
-            })
-            .collect()
+        seed_connections(&self.state, n)
     }
 
     /// Makes `getConnectionCredentials` for (connection, user) return this access token.
@@ -203,6 +205,21 @@ impl FakeAuthress {
     pub fn faults(&self) -> &Faults {
         self.server.faults()
     }
+}
+
+/// Creates `n` connections (see [`FakeAuthress::seed_connections`]).
+fn seed_connections(state: &AuthressState, n: usize) -> Vec<String> {
+    let mut data = lock(&state.data);
+    let start = data.seed_counter;
+    data.seed_counter += n as u64;
+    let now = rfc3339_now();
+    (start..start + n as u64)
+        .map(|k| {
+            let (id, connection) = connections::seeded(k, &now);
+            data.connections.insert(id.clone(), connection);
+            id
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,9 +264,19 @@ fn resolve(method: &Method, path: &str) -> Option<(Op, Vec<String>)> {
     }
 }
 
-struct AuthressFlavor;
+struct AuthressFlavor {
+    state: Arc<AuthressState>,
+}
 
 impl Flavor for AuthressFlavor {
+    fn reset(&self) {
+        *lock(&self.state.data) = AuthressData::default();
+    }
+
+    fn seed(&self, request: &SeedRequest) -> Value {
+        json!({ "ids": seed_connections(&self.state, request.n) })
+    }
+
     fn operation(&self, method: &Method, path: &str) -> Option<&'static str> {
         resolve(method, path).map(|(op, _)| op.id())
     }

@@ -20,6 +20,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use crate::control::{SeedRequest, StartOptions};
 use crate::faults::Faults;
 use crate::server::{self, Flavor, LoggedRequest, Server, lock};
 use crate::wire::{ceil_secs, decode_segment, json_response, now_secs, random_hex, set_header};
@@ -107,7 +108,12 @@ impl FakeKinde {
     /// Starts the fake on `127.0.0.1` with an OS-assigned port, on the current tokio runtime,
     /// with freshly generated M2M credentials.
     pub async fn start() -> Result<FakeKinde, io::Error> {
-        let bound = server::bind().await?;
+        FakeKinde::start_with(StartOptions::default()).await
+    }
+
+    /// Starts the fake with these options (port, request-log bound), on the current tokio runtime.
+    pub async fn start_with(options: StartOptions) -> Result<FakeKinde, io::Error> {
+        let bound = server::bind_with(&options).await?;
         let state = Arc::new(KindeState {
             base_url: bound.base_url.clone(),
             client_id: random_hex(),
@@ -172,16 +178,7 @@ impl FakeKinde {
     /// Creates `n` connections (`conn_seed_…`, strategy `oauth2:google`) and returns their ids in
     /// listing order.
     pub fn seed_connections(&self, n: usize) -> Vec<String> {
-        let mut data = lock(&self.state.data);
-        let start = data.seed_counter;
-        data.seed_counter += n as u64;
-        (start..start + n as u64)
-            .map(|k| {
-                let (id, connection) = connections::seeded(k);
-                data.connections.insert(id.clone(), connection);
-                id
-            })
-            .collect()
+        seed_connections(&self.state, n)
     }
 
     /// The stored connection, including `enabled_applications` and `options` (which the API does
@@ -207,6 +204,20 @@ impl FakeKinde {
     pub fn faults(&self) -> &Faults {
         self.server.faults()
     }
+}
+
+/// Creates `n` connections (see [`FakeKinde::seed_connections`]).
+fn seed_connections(state: &KindeState, n: usize) -> Vec<String> {
+    let mut data = lock(&state.data);
+    let start = data.seed_counter;
+    data.seed_counter += n as u64;
+    (start..start + n as u64)
+        .map(|k| {
+            let (id, connection) = connections::seeded(k);
+            data.connections.insert(id.clone(), connection);
+            id
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,6 +307,14 @@ impl KindeFlavor {
 }
 
 impl Flavor for KindeFlavor {
+    fn reset(&self) {
+        *lock(&self.state.data) = KindeData::default();
+    }
+
+    fn seed(&self, request: &SeedRequest) -> Value {
+        json!({ "ids": seed_connections(&self.state, request.n) })
+    }
+
     fn operation(&self, method: &Method, path: &str) -> Option<&'static str> {
         resolve(method, path).map(|(op, _)| op.id())
     }

@@ -26,6 +26,7 @@ use axum::response::Response;
 use jsonwebtoken::DecodingKey;
 use serde_json::Value;
 
+use crate::control::{SeedRequest, StartOptions};
 use crate::faults::Faults;
 use crate::server::{self, Flavor, LoggedRequest, Server, lock};
 use crate::wire::{self, decode_segment, now_secs, query_pairs, random_hex, set_header};
@@ -134,7 +135,12 @@ struct OktaState {
 impl FakeOkta {
     /// Starts the fake on `127.0.0.1` with an OS-assigned port, on the current tokio runtime.
     pub async fn start() -> Result<FakeOkta, io::Error> {
-        let bound = server::bind().await?;
+        FakeOkta::start_with(StartOptions::default()).await
+    }
+
+    /// Starts the fake with these options (port, request-log bound), on the current tokio runtime.
+    pub async fn start_with(options: StartOptions) -> Result<FakeOkta, io::Error> {
+        let bound = server::bind_with(&options).await?;
         let state = Arc::new(OktaState {
             base_url: bound.base_url.clone(),
             api_token: format!("00testkit{}", random_hex()),
@@ -269,19 +275,7 @@ impl FakeOkta {
     /// Assigns `n` generated users (`00useed…`, with `credentials.userName`, `profile.email`,
     /// `firstName`, `lastName`) to the app and returns their ids in listing order.
     pub fn seed_app_users(&self, app_id: &str, n: usize) -> Vec<String> {
-        let mut data = lock(&self.state.data);
-        let start = data.seed_counter;
-        data.seed_counter += n as u64;
-        let app = data.app(app_id);
-        let ids: Vec<String> = (start..start + n as u64)
-            .map(|k| {
-                let (id, user) = application_users::seeded(&self.state.base_url, app_id, k);
-                app.users.insert(id.clone(), user);
-                id
-            })
-            .collect();
-        data.users.extend(ids.iter().cloned());
-        ids
+        seed_app_users(&self.state, app_id, n)
     }
 
     /// The stored app user (as `getApplicationUser` would return it), if assigned.
@@ -324,6 +318,23 @@ impl FakeOkta {
     pub fn faults(&self) -> &Faults {
         self.server.faults()
     }
+}
+
+/// Assigns `n` generated users to the app (see [`FakeOkta::seed_app_users`]).
+fn seed_app_users(state: &OktaState, app_id: &str, n: usize) -> Vec<String> {
+    let mut data = lock(&state.data);
+    let start = data.seed_counter;
+    data.seed_counter += n as u64;
+    let app = data.app(app_id);
+    let ids: Vec<String> = (start..start + n as u64)
+        .map(|k| {
+            let (id, user) = application_users::seeded(&state.base_url, app_id, k);
+            app.users.insert(id.clone(), user);
+            id
+        })
+        .collect();
+    data.users.extend(ids.iter().cloned());
+    ids
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +470,25 @@ impl Flavor for OktaFlavor {
 
     fn server_error(&self, status: StatusCode) -> Response {
         errors::for_status(status)
+    }
+
+    fn reset(&self) {
+        *lock(&self.state.data) = OktaData {
+            dpop_nonce: random_hex(),
+            ..OktaData::default()
+        };
+    }
+
+    fn seed(&self, request: &SeedRequest) -> Value {
+        let app_id = request
+            .app_id
+            .as_deref()
+            .unwrap_or(crate::control::OKTA_SEED_APP_ID);
+        lock(&self.state.data)
+            .users
+            .extend(request.users.iter().cloned());
+        let ids = seed_app_users(&self.state, app_id, request.n);
+        serde_json::json!({ "app_id": app_id, "ids": ids, "users": request.users })
     }
 
     fn decorate(&self, headers: &mut HeaderMap) {

@@ -7,6 +7,7 @@ mod authress;
 mod faults;
 mod kinde;
 mod okta;
+mod standalone;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
