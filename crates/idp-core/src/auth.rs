@@ -3,7 +3,7 @@
 //! - [`StaticToken`]: a fixed header value such as Okta's `SSWS <token>` or a caller's `Bearer <token>`.
 //! - [`CachedToken`]: a token obtained from a [`TokenSource`] (an OAuth grant, a locally signed JWT),
 //!   cached, refreshed before it expires, single-flight (one fetch in flight however many tasks ask),
-//!   and refreshed once after a 401.
+//!   refreshed once after a 401, and retried once after a 400 the source calls a challenge.
 //!
 //! Secrets are held as [`SecretString`] or as sensitive header values; no `Debug` output shows them.
 
@@ -132,6 +132,16 @@ pub trait Credentials: Send + Sync + fmt::Debug + 'static {
     /// one more attempt may succeed (the credential was dropped and will be fetched again, or a
     /// challenge such as a DPoP nonce was recorded). The pipeline retries at most once per call.
     fn on_unauthorized(&self, _stamp: AuthStamp, _response: &HttpResponse) -> bool {
+        false
+    }
+
+    /// Called when the API answered 400 to a request authorized with `stamp`. Some servers send
+    /// authentication challenges with 400 instead of 401 (Okta answers a DPoP nonce challenge on
+    /// an API call with `400` and a `WWW-Authenticate` challenge). Returns true when the response
+    /// is such a challenge and it was recorded, so one more attempt may succeed. By default a 400
+    /// is not a challenge. The pipeline retries at most once per call for a 400 challenge (and
+    /// at most once for a 401), so a server that keeps challenging cannot make a call loop.
+    fn on_challenge(&self, _stamp: AuthStamp, _response: &HttpResponse) -> bool {
         false
     }
 
@@ -336,6 +346,13 @@ pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
         OnUnauthorized::Refresh
     }
 
+    /// Decides what a 400 means (see [`Credentials::on_challenge`]): [`OnUnauthorized::Retry`]
+    /// for a challenge the source recorded (a DPoP nonce), [`OnUnauthorized::Refresh`] to drop
+    /// the token first. By default a 400 is not a challenge ([`OnUnauthorized::GiveUp`]).
+    fn on_challenge(&self, _response: &HttpResponse) -> OnUnauthorized {
+        OnUnauthorized::GiveUp
+    }
+
     /// Sees every API response.
     fn on_response(&self, _response: &HttpResponse) {}
 }
@@ -462,6 +479,25 @@ impl<S: TokenSource> CachedToken<S> {
     }
 }
 
+impl<S: TokenSource> CachedToken<S> {
+    /// Carries out the source's answer to a 401 or a 400 challenge: `Refresh` drops the token
+    /// the request was sent with (not a newer one another task fetched). True when a retry may
+    /// succeed.
+    fn follow(&self, stamp: AuthStamp, decision: OnUnauthorized) -> bool {
+        match decision {
+            OnUnauthorized::Refresh => {
+                let mut guard = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+                if guard.as_ref().is_some_and(|c| c.stamp == stamp) {
+                    *guard = None;
+                }
+                true
+            }
+            OnUnauthorized::Retry => true,
+            OnUnauthorized::GiveUp => false,
+        }
+    }
+}
+
 #[async_trait]
 impl<S: TokenSource> Credentials for CachedToken<S> {
     async fn authorize(
@@ -475,17 +511,11 @@ impl<S: TokenSource> Credentials for CachedToken<S> {
     }
 
     fn on_unauthorized(&self, stamp: AuthStamp, response: &HttpResponse) -> bool {
-        match self.source.on_unauthorized(response) {
-            OnUnauthorized::Refresh => {
-                let mut guard = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-                if guard.as_ref().is_some_and(|c| c.stamp == stamp) {
-                    *guard = None;
-                }
-                true
-            }
-            OnUnauthorized::Retry => true,
-            OnUnauthorized::GiveUp => false,
-        }
+        self.follow(stamp, self.source.on_unauthorized(response))
+    }
+
+    fn on_challenge(&self, stamp: AuthStamp, response: &HttpResponse) -> bool {
+        self.follow(stamp, self.source.on_challenge(response))
     }
 
     fn on_response(&self, response: &HttpResponse) {

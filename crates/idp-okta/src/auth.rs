@@ -244,8 +244,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 ///   `client_assertion_type`, `client_assertion` (a JWT signed with your key: `iss` = `sub` =
 ///   client id, `aud` = the token URL, `iat`, `exp` = `iat` + 5 min, `jti`, optional `kid`).
 /// - DPoP: every token request and API call carries a `DPoP` proof signed with a per-client
-///   ES256 key; a `use_dpop_nonce` challenge (400 from the token endpoint, 401 from the API) is
-///   answered once with the server's `DPoP-Nonce`; API calls send `Authorization: DPoP <token>`
+///   ES256 key; a `use_dpop_nonce` challenge (400 from the token endpoint; 400 from the API as
+///   Okta sends it, or 401 as RFC 9449 says) is answered once with the server's `DPoP-Nonce`; API calls send `Authorization: DPoP <token>`
 ///   and a proof with `ath`.
 pub struct OktaOAuth {
     token_url: String,
@@ -483,9 +483,22 @@ impl TokenSource for OktaOAuth {
         OnUnauthorized::Refresh
     }
 
-    /// Records a `DPoP-Nonce` from any API response — a 200, or Okta's 400 `use_dpop_nonce`
-    /// challenge, which the pipeline does not retry today (only 401s reach
-    /// [`TokenSource::on_unauthorized`]), so the next call carries the nonce.
+    /// Okta's resource server answers a DPoP nonce challenge with `400` (okta-sdk-python #541,
+    /// okta-sdk-nodejs #453): `WWW-Authenticate: DPoP error="use_dpop_nonce"` and a `DPoP-Nonce`
+    /// header. The nonce is recorded and the call retried once with it; any other 400
+    /// (`invalid_dpop_proof`, a validation error) is not retried.
+    fn on_challenge(&self, response: &HttpResponse) -> OnUnauthorized {
+        if self.dpop.is_some() && challenges_nonce(response) {
+            if let Some(nonce) = dpop_nonce(response.headers()) {
+                *lock(&self.resource_nonce) = Some(nonce);
+                return OnUnauthorized::Retry;
+            }
+        }
+        OnUnauthorized::GiveUp
+    }
+
+    /// Records a `DPoP-Nonce` from any API response (a 200 that rotates it, or a challenge), so
+    /// the next proof carries the newest nonce.
     fn on_response(&self, response: &HttpResponse) {
         if self.dpop.is_some() {
             if let Some(nonce) = dpop_nonce(response.headers()) {

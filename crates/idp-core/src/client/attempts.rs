@@ -7,10 +7,11 @@ use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 
+use crate::auth::{AuthStamp, Credentials};
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::provider::Provider;
 use crate::retry::{Clock, Outcome, RetryDecision, RetryPolicy, Sleeper};
-use crate::transport::{HttpRequest, TransportError};
+use crate::transport::{HttpRequest, HttpResponse, TransportError};
 
 use super::ResponseMeta;
 
@@ -69,6 +70,8 @@ pub(super) struct Attempts<'a> {
     pub(super) retries: u32,
     pub(super) attempts: u32,
     pub(super) auth_retried: bool,
+    /// A 400 the credentials called a challenge was already retried (at most once per call).
+    pub(super) challenge_retried: bool,
     /// An earlier attempt may have reached the server and been applied (timeout, reset, 5xx).
     pub(super) may_have_applied: bool,
     pub(super) first_request_id: Option<String>,
@@ -88,6 +91,42 @@ impl Attempts<'_> {
             );
         }
         request
+    }
+
+    /// Whether a response is worth one more attempt on the credentials' word: a 401 they can
+    /// answer (fresh token, recorded challenge), or a 400 they call a challenge (a DPoP nonce
+    /// sent with 400). Each is retried at most once per call, so a server that keeps
+    /// challenging cannot make the call loop.
+    pub(super) fn retry_for_credentials(
+        &mut self,
+        credentials: &dyn Credentials,
+        stamp: AuthStamp,
+        response: &HttpResponse,
+    ) -> bool {
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED
+            && !self.auth_retried
+            && credentials.on_unauthorized(stamp, response)
+        {
+            tracing::debug!(
+                attempt = self.attempts,
+                "401: retrying once with refreshed credentials"
+            );
+            self.auth_retried = true;
+            return true;
+        }
+        if status == StatusCode::BAD_REQUEST
+            && !self.challenge_retried
+            && credentials.on_challenge(stamp, response)
+        {
+            tracing::debug!(
+                attempt = self.attempts,
+                "400 authentication challenge: retrying once"
+            );
+            self.challenge_retried = true;
+            return true;
+        }
+        false
     }
 
     pub(super) fn decide(

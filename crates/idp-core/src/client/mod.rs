@@ -239,6 +239,7 @@ impl<P: Provider> Client<P> {
             retries: 0,
             attempts: 0,
             auth_retried: false,
+            challenge_retried: false,
             may_have_applied: false,
             first_request_id: None,
         };
@@ -376,7 +377,8 @@ impl<P: Provider> Client<P> {
         }
     }
 
-    /// Sorts a response into success, a 401 worth one retry with fresh credentials, or a failure
+    /// Sorts a response into success, a 401 (or 400 challenge) worth one retry with fresh
+    /// credentials, or a failure
     /// with the provider's error.
     fn classify(
         &self,
@@ -404,15 +406,7 @@ impl<P: Provider> Client<P> {
             };
             return Classified::Success(meta, body);
         }
-        if status == StatusCode::UNAUTHORIZED
-            && !attempts.auth_retried
-            && inner.credentials.on_unauthorized(stamp, &response)
-        {
-            tracing::debug!(
-                attempt = attempts.attempts,
-                "401: retrying once with refreshed credentials"
-            );
-            attempts.auth_retried = true;
+        if attempts.retry_for_credentials(&*inner.credentials, stamp, &response) {
             return Classified::RetryWithFreshCredentials;
         }
         let api = self.api_error(&response, request_id, now);

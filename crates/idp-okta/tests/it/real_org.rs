@@ -303,18 +303,79 @@ async fn dpop_client(
     Ok((okta, builder.build()?))
 }
 
-/// Item 2: Okta answers a resource-server nonce challenge with 400 (not 401) and
-/// `WWW-Authenticate: DPoP error="use_dpop_nonce"` plus `DPoP-Nonce`. The nonce is recorded
-/// from that 400 and the next call carries it. The error names Okta's `error` and
-/// `error_description` instead of a bare "400 Bad Request".
-///
-/// Answering within the same call (one retry) needs the core hook described in the issue-13
-/// report (`Credentials` sees 400 challenges); see the ignored test below.
+/// Item 2, the full behaviour: Okta answers a resource-server nonce challenge with 400 (not
+/// 401), `WWW-Authenticate: DPoP error="use_dpop_nonce"` and a `DPoP-Nonce` header
+/// (okta-sdk-python #541, okta-sdk-nodejs #453). The challenge is answered within the call, once,
+/// and the nonce is kept: the next call is not challenged.
 #[tokio::test]
-async fn a_400_dpop_nonce_challenge_is_named_and_its_nonce_used_next() -> TestResult {
+async fn a_400_dpop_nonce_challenge_on_an_api_call_is_retried_once() -> TestResult {
     let (okta, client) = dpop_client(None).await?;
     client.hook_keys().list().send().await?;
     okta.require_resource_nonce(true);
+    okta.clear_requests();
+    client.hook_keys().list().send().await?;
+    let calls = |okta: &FakeOkta| {
+        okta.requests()
+            .iter()
+            .filter(|r| r.operation == Some("listHookKeys"))
+            .count()
+    };
+    assert_eq!(calls(&okta), 2, "one challenge, one retry");
+    let retry = okta
+        .requests()
+        .into_iter()
+        .rfind(|r| r.operation == Some("listHookKeys"))
+        .ok_or("the retry")?;
+    let (_, claims) = crate::common::jwt_parts(retry.header("dpop").ok_or("proof")?);
+    assert_eq!(
+        claims["nonce"],
+        okta.dpop_nonce(),
+        "the retry carries the nonce"
+    );
+    okta.clear_requests();
+    client.hook_keys().list().send().await?;
+    assert_eq!(calls(&okta), 1, "the nonce from the challenge is reused");
+    Ok(())
+}
+
+/// Makes the fake issue a new DPoP nonce before every API call: a server that challenges
+/// every attempt.
+#[derive(Debug)]
+struct RotateNonce {
+    inner: idp_okta::ReqwestTransport,
+    okta: std::sync::OnceLock<Arc<FakeOkta>>,
+}
+
+#[async_trait::async_trait]
+impl idp_okta::Transport for RotateNonce {
+    async fn send(
+        &self,
+        request: idp_okta::HttpRequest,
+    ) -> Result<idp_okta::HttpResponse, idp_okta::TransportError> {
+        if request.uri().path().starts_with("/api/") {
+            if let Some(okta) = self.okta.get() {
+                okta.rotate_dpop_nonce();
+            }
+        }
+        self.inner.send(request).await
+    }
+}
+
+/// Item 2: a second nonce challenge within one call is not answered again (no loop): it is the
+/// call's error, a 400 that names Okta's `error` and `error_description` instead of a bare
+/// "400 Bad Request".
+#[tokio::test]
+async fn a_second_400_nonce_challenge_in_one_call_is_the_named_error() -> TestResult {
+    let transport = Arc::new(RotateNonce {
+        inner: idp_okta::ReqwestTransport::new()?,
+        okta: std::sync::OnceLock::new(),
+    });
+    let (okta, client) = dpop_client(Some(transport.clone())).await?;
+    let okta = Arc::new(okta);
+    client.hook_keys().list().send().await?;
+    okta.require_resource_nonce(true);
+    transport.okta.set(okta.clone()).map_err(|_| "set once")?;
+    okta.clear_requests();
     let err = client
         .hook_keys()
         .list()
@@ -329,26 +390,15 @@ async fn a_400_dpop_nonce_challenge_is_named_and_its_nonce_used_next() -> TestRe
             .contains("Resource server requires nonce in DPoP proof."),
         "{err}"
     );
-    // The nonce from the 400 is in the next proof: it succeeds.
-    client.hook_keys().list().send().await?;
-    Ok(())
-}
-
-/// Item 2, the full behaviour: the 400 nonce challenge is answered within the call, once.
-#[tokio::test]
-#[ignore = "needs the core change in the issue-13 report: classify() offers 400 challenges to Credentials"]
-async fn a_400_dpop_nonce_challenge_on_an_api_call_is_retried_once() -> TestResult {
-    let (okta, client) = dpop_client(None).await?;
-    client.hook_keys().list().send().await?;
-    okta.require_resource_nonce(true);
-    okta.clear_requests();
-    client.hook_keys().list().send().await?;
     let calls = okta
         .requests()
         .iter()
         .filter(|r| r.operation == Some("listHookKeys"))
         .count();
-    assert_eq!(calls, 2, "one challenge, one retry");
+    assert_eq!(
+        calls, 2,
+        "one retry, then the second challenge is the error"
+    );
     Ok(())
 }
 
