@@ -15,6 +15,8 @@
 //! - [`Operation`] / [`Paginated`]: calls as data; [`Pager`] streams pages and items lazily.
 //! - [`RetryPolicy`]: a pure decision function; providers read their own hints into a
 //!   [`RetryHint`] from the header primitives in [`retry`] and [`ratelimit`].
+//! - [`Bulk`]: many operations with bounded concurrency, per-item outcomes and a resumable
+//!   [`BulkReport`].
 //! - [`Error`]: one opaque error with an [`ErrorKind`] and accessors.
 //!
 //! Users normally reach all of this through a provider crate's `Client`.
@@ -22,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod bulk;
 mod client;
 pub mod enums;
 mod env;
@@ -40,6 +43,9 @@ mod urls;
 pub use auth::{
     AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, ExposeSecret, NoAuth,
     OnUnauthorized, SecretString, StaticToken, TokenSource,
+};
+pub use bulk::{
+    Bulk, BulkFailure, BulkOutcome, BulkProgress, BulkReport, BulkStream, ErrorSummary,
 };
 pub use client::{
     Call, CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, Response, ResponseMeta, decode_json,
@@ -66,6 +72,9 @@ pub mod common {
     pub use crate::auth::{
         AccessToken, AuthContext, AuthStamp, CachedToken, Credentials, ExposeSecret,
         OnUnauthorized, SecretString, StaticToken, TokenSource,
+    };
+    pub use crate::bulk::{
+        Bulk, BulkFailure, BulkOutcome, BulkProgress, BulkReport, BulkStream, ErrorSummary,
     };
     pub use crate::client::{CallOptions, Response, ResponseMeta};
     pub use crate::enums::UnknownValue;

@@ -5,7 +5,7 @@
 /// Defines, in a provider crate, `pub struct Client` (the attributes given, typically its docs,
 /// go on it) — cheap to clone, wrapping an `idp_core::Client<Provider>` in a field `inner` — with
 /// `Client::builder()` (the crate's `ClientBuilder::new()`), `Debug` and the generic methods
-/// `core`, `request`, `execute`, `items`, `pages`, `pager`; and `pub struct Request<O>` — an
+/// `core`, `request`, `execute`, `bulk`, `items`, `pages`, `pager`; and `pub struct Request<O>` — an
 /// operation bound to that client, with `send`, `send_with_meta`, `send_as`, per-call `timeout` /
 /// `retry_policy` / `deadline` / `idempotent_ok`, and for paginated operations `items`, `pages`,
 /// `pager` and `collect_all`. The crate adds its resource handles in its own `impl Client`.
@@ -167,6 +167,16 @@ macro_rules! define_client {
                 op: O,
             ) -> $crate::Result<O::Output> {
                 self.inner.execute(&op).await
+            }
+
+            /// A batch of operations of this provider, run with bounded concurrency on the
+            /// client's rate budget: `.run().await` returns the report, `.stream()` yields one
+            /// outcome per item (see [`idp_core::Bulk`]($crate::Bulk)).
+            pub fn bulk<O: $crate::Operation<Provider = $provider> + 'static>(
+                &self,
+                ops: impl ::std::iter::IntoIterator<Item = O>,
+            ) -> $crate::Bulk<O> {
+                self.inner.bulk(ops)
             }
 
             /// A lazy stream of every item of a list operation, built as a plain value.
