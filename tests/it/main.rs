@@ -5,6 +5,7 @@ mod authress;
 mod common;
 mod footprint;
 mod fuzz;
+mod governor;
 mod hostile;
 mod hygiene;
 mod kinde;

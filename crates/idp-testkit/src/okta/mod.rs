@@ -10,6 +10,7 @@ mod application_users;
 mod auth;
 mod errors;
 mod hook_keys;
+mod limits;
 mod token;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -130,6 +131,8 @@ struct OktaState {
     api_token: String,
     data: Mutex<OktaData>,
     rate: Mutex<(u64, u32)>,
+    /// Okta's rate limits, when configured (`limits.rs`).
+    limits: Mutex<limits::LimitState>,
 }
 
 impl FakeOkta {
@@ -149,6 +152,7 @@ impl FakeOkta {
                 ..OktaData::default()
             }),
             rate: Mutex::new((0, 0)),
+            limits: Mutex::default(),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
         let flavor = Arc::new(OktaFlavor {
@@ -545,16 +549,25 @@ async fn handle(
     if op == Op::Token {
         return token::token(&state, &headers, &body);
     }
-    if let Err(response) = auth::authenticate(&state, &method, uri.path(), &headers, op) {
-        return response;
-    }
-    let call = Call {
-        state: &state,
-        params: &params,
-        query: &query_pairs(uri.query()),
-        body: &body,
+    // Okta's rate limits, when configured: a refused request is answered 429 before anything
+    // else is checked (limits.rs).
+    let admission = match limits::admit(&state, op, &headers) {
+        Ok(admission) => admission,
+        Err(too_many) => return too_many,
     };
-    dispatch(op, &call)
+    let response = match auth::authenticate(&state, &method, uri.path(), &headers, op) {
+        Err(response) => response,
+        Ok(()) => {
+            let call = Call {
+                state: &state,
+                params: &params,
+                query: &query_pairs(uri.query()),
+                body: &body,
+            };
+            dispatch(op, &call)
+        }
+    };
+    admission.finish(response).await
 }
 
 /// What a resource handler needs from an authenticated request.
