@@ -106,7 +106,7 @@ fn check_request(state: &KindeState, headers: &HeaderMap, body: &[u8]) -> Result
             "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).",
         ));
     }
-    if field("audience") != state.audience() {
+    if !accepted_audience(state, headers, &field("audience")) {
         return Err(oauth_error(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",
@@ -114,6 +114,37 @@ fn check_request(state: &KindeState, headers: &HeaderMap, body: &[u8]) -> Result
         ));
     }
     Ok(())
+}
+
+/// Whether a token request may name this audience: the Management API of this business,
+/// `<scheme>://<its host>/api`.
+///
+/// Kinde documents the audience as `https://<your_subdomain>.kinde.com/api` (docs.kinde.com,
+/// "Access the Kinde Management API"; Kinde is https-only), and its SDKs derive it from the
+/// configured domain: kinde-python-sdk 2.4.0 (`kinde_sdk/management/management_token_manager.py`,
+/// `request_new_token`) sends `f"https://{self.domain}/api"` whatever the domain. So the fake
+/// accepts `https://` as well as its own `http://` form, for its own `host:port` and for the host
+/// the request was addressed to (`Host`: the name a client reaches the fake under, e.g. through a
+/// TLS terminator in front of it, is that client's Kinde domain).
+fn accepted_audience(state: &KindeState, headers: &HeaderMap, audience: &str) -> bool {
+    if audience == state.audience() {
+        return true;
+    }
+    let own_host = state
+        .base_url
+        .split_once("://")
+        .map_or(state.base_url.as_str(), |(_, host)| host);
+    let request_host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok());
+    let Some(host) = audience
+        .strip_prefix("https://")
+        .or_else(|| audience.strip_prefix("http://"))
+        .and_then(|rest| rest.strip_suffix("/api"))
+    else {
+        return false;
+    };
+    !host.is_empty() && (host == own_host || Some(host) == request_host)
 }
 
 /// An HS256 JWT with the claims of a Kinde M2M access token.

@@ -25,11 +25,11 @@ pub(super) fn authenticate(
     op: Op,
 ) -> Result<(), Response> {
     let auth = authorization(headers);
+    if let Some(token) = ssws_token(auth) {
+        return check_api_token(state, token);
+    }
     let (scheme, credential) = auth.split_once(' ').unwrap_or((auth, ""));
     let credential = credential.trim();
-    if scheme.eq_ignore_ascii_case("SSWS") {
-        return check_api_token(state, credential);
-    }
     let is_dpop = scheme.eq_ignore_ascii_case("DPoP");
     if !is_dpop && !scheme.eq_ignore_ascii_case("Bearer") {
         return Err(invalid_token(None));
@@ -85,6 +85,22 @@ fn dpop_challenge(error: &str, description: &str) -> Response {
     *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
     set_header(response.headers_mut(), "www-authenticate", &value);
     response
+}
+
+/// The API token of an `SSWS` authorization, with or without the space after the scheme.
+///
+/// Okta documents `SSWS <token>` (developer.okta.com "Create an API token"), and accepts the
+/// token glued to the scheme too: the official Python SDK okta 3.x (3.4.6,
+/// `okta/configuration.py` `Configuration.auth_settings()`) builds the header of every generated
+/// API call as `self.authorization_mode + self.access_token`, that is `SSWS<token>`, and it is
+/// what most Okta automation runs on against real orgs (issue 15). The scheme is
+/// case-insensitive (RFC 9110 §11.1).
+fn ssws_token(auth: &str) -> Option<&str> {
+    let scheme = auth.get(..4)?;
+    if !scheme.eq_ignore_ascii_case("SSWS") {
+        return None;
+    }
+    Some(auth.get(4..)?.trim())
 }
 
 /// `Authorization: SSWS <token>` must carry the org's API token.
@@ -402,6 +418,17 @@ pub(super) fn jwk_thumbprint(jwk: &Value) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn ssws_token_is_read_with_or_without_the_space() {
+        assert_eq!(ssws_token("SSWS 00abc"), Some("00abc"));
+        assert_eq!(ssws_token("SSWS00abc"), Some("00abc"));
+        assert_eq!(ssws_token("ssws  00abc "), Some("00abc"));
+        assert_eq!(ssws_token("SSWS"), Some(""));
+        assert_eq!(ssws_token("Bearer 00abc"), None);
+        assert_eq!(ssws_token("SSW"), None);
+        assert_eq!(ssws_token("ÄÄÄ"), None);
+    }
 
     #[test]
     fn thumbprint_matches_rfc7638_example() {
