@@ -47,6 +47,7 @@ mod faults;
 mod kinde;
 mod okta;
 mod server;
+mod validate;
 mod wire;
 
 pub use authress::FakeAuthress;

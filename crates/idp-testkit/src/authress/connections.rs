@@ -1,16 +1,20 @@
 //! Connections: list (paged by opaque cursor, with `filter`), create, get, update (PUT, a full
 //! replace), delete, and a user's credentials for a connection.
 
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use axum::http::StatusCode;
 use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value, json};
 
 use super::{AuthressState, LINKS_JSON, bad_request, error, not_found};
 use crate::server::lock;
+use crate::validate::{self, Checks, Problem, Validate, Violation, char_class, join, non_null};
 use crate::wire::{
     json_object, json_response, no_content, page_size, query_get, query_pairs, random_hex,
     rfc3339_now, take_page,
@@ -18,7 +22,6 @@ use crate::wire::{
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 100;
-const CONNECTION_TYPES: [&str; 5] = ["OAUTH2", "SAML2", "WebAuthN", "PASSWORD", "OPENID-LEGACY"];
 const NO_CONNECTION: &str = "The connection does not exist.";
 
 /// The `k`-th seeded connection (`con_seed_…`) and its id.
@@ -53,108 +56,325 @@ fn links_json(status: StatusCode, value: &Value) -> Response {
     json_response(status, LINKS_JSON, value)
 }
 
-/// The top-level properties of the `Connection` schema (the 2023 baseline plus the 2024 and
-/// 2025 additions; `shared/specs/authress-connections-subset.yaml`).
-const CONNECTION_FIELDS: [&str; 19] = [
-    "type",
-    "connectionId",
-    "authenticationUrl",
-    "tokenUrl",
-    "issuerUrl",
-    "providerCertificate",
-    "clientId",
-    "clientSecretId",
-    "clientSecret",
-    "userDataConfiguration",
-    "data",
-    "defaultConnectionProperties",
-    "conditions",
-    "tenantConfiguration",
-    "linkingConfiguration",
-    "createdTime",
-    "lastUpdated",
-    "isActiveConnection",
-    "tags",
-];
+// ---------------------------------------------------------------------------------------------
+// The request body: `Connection` (`shared/specs/authress-connections-subset.yaml`,
+// `components.schemas.Connection` and the schemas it references), as Authress validates it.
+//
+// Authress validates every request against its OpenAPI document with Ajv before the handler
+// runs (Authress-Engineering/openapi-data-validator.js: `RequestValidator` compiles the
+// operation's body schema with Ajv 8 and reports `ajv.errorsText(errors, { dataVar: 'request' })`)
+// and answers `400 {"errorCode": "InvalidRequest", "title": "InvalidRequest: <errors>."}` (the
+// same repository's `docs/async-example.md` error middleware and `tests/index.test.js`, whose
+// expected titles read e.g. "InvalidRequest: request.body.statements[0] must have required
+// property 'roles', request.body.statements[0] must NOT have additional properties."). So:
+// types, `enum`, `minLength`/`maxLength`, `pattern` and `additionalProperties: false` are all
+// enforced, with no tolerance for enum values the spec does not list. Every field is optional
+// in the schema. `nullable: true` fields accept `null`; the others (`type`,
+// `authenticationUrl`, `tenantConfiguration`, `conditions.authenticationLeewayDuration`) do not.
 
-/// The read-only fields: accepted in a request (a GET → PUT round trip sends them back) and
-/// ignored, since the server sets them (`readOnly: true` in the spec).
-const READ_ONLY_FIELDS: [&str; 3] = ["createdTime", "lastUpdated", "isActiveConnection"];
-
-fn validate(body: &[u8]) -> Result<Map<String, Value>, Response> {
-    let Some(mut map) = json_object(body) else {
-        return Err(bad_request("The request body is not a JSON object."));
-    };
-    // `Connection` is `additionalProperties: false` in the Authress spec (authress-local
-    // `api/openapi.yaml` @ 5cd828a, kept in the subset spec): a field the schema does not
-    // declare is refused, and the message names it.
-    if let Some(unknown) = map
-        .keys()
-        .find(|k| !CONNECTION_FIELDS.contains(&k.as_str()))
-    {
-        return Err(bad_request(&format!(
-            "The request body has a property the Connection schema does not allow: {unknown}."
-        )));
-    }
-    for field in READ_ONLY_FIELDS {
-        map.remove(field);
-    }
-    if let Some(t) = map.get("type") {
-        if !t.as_str().is_some_and(|t| CONNECTION_TYPES.contains(&t)) {
-            return Err(bad_request(
-                "type must be one of OAUTH2, SAML2, WebAuthN, PASSWORD, OPENID-LEGACY.",
-            ));
-        }
-    }
-    match map.get("connectionId") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(id)) if valid_id(id) || id.is_empty() => {}
-        Some(_) => {
-            return Err(bad_request(
-                "connectionId must match ^[a-zA-Z0-9-_.:]+$ and have at most 64 characters.",
-            ));
-        }
-    }
-    validate_lengths(&map)?;
-    Ok(map)
+/// `Connection` (`additionalProperties: false`). The read-only fields are accepted and ignored:
+/// a GET → PUT round trip sends them back, and the server sets them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "object")]
+struct ConnectionBody {
+    #[serde(default, rename = "type", deserialize_with = "non_null")]
+    kind: Option<String>,
+    connection_id: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    authentication_url: Option<String>,
+    token_url: Option<String>,
+    issuer_url: Option<String>,
+    provider_certificate: Option<String>,
+    client_id: Option<String>,
+    client_secret_id: Option<String>,
+    client_secret: Option<String>,
+    user_data_configuration: Option<UserDataConfiguration>,
+    data: Option<ConnectionData>,
+    default_connection_properties: Option<DefaultConnectionProperties>,
+    conditions: Option<Conditions>,
+    #[serde(default, deserialize_with = "non_null")]
+    tenant_configuration: Option<TenantConfiguration>,
+    linking_configuration: Option<LinkingConfiguration>,
+    /// Values of `tags` are strings of at most 128 characters.
+    tags: Option<BTreeMap<String, String>>,
+    #[serde(default, rename = "createdTime")]
+    _created_time: Option<IgnoredAny>,
+    #[serde(default, rename = "lastUpdated")]
+    _last_updated: Option<IgnoredAny>,
+    #[serde(default, rename = "isActiveConnection")]
+    _is_active_connection: Option<IgnoredAny>,
 }
 
-/// `authenticationUrl` (1–256 characters) and the other string fields' maximum lengths.
-fn validate_lengths(map: &Map<String, Value>) -> Result<(), Response> {
-    if let Some(url) = map.get("authenticationUrl") {
-        let len = url.as_str().map(|s| s.chars().count()).unwrap_or(0);
-        if !(1..=256).contains(&len) {
-            return Err(bad_request(
-                "authenticationUrl must be a string of 1 to 256 characters.",
-            ));
+/// `ConnectionUserDataConfiguration` (nullable, open).
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+struct UserDataConfiguration {
+    location: Option<String>,
+}
+
+/// `ConnectionData` (nullable, `additionalProperties: false`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "object")]
+struct ConnectionData {
+    tenant_id: Option<String>,
+    developer_account_id: Option<String>,
+    name: Option<String>,
+    supported_content_type: Option<String>,
+    oidc_user_endpoint_url: Option<String>,
+    user_id_expression: Option<String>,
+    #[serde(rename = "trustIdentityUserId")]
+    _trust_identity_user_id: Option<bool>,
+}
+
+/// `ConnectionDefaultConnectionProperties` (nullable): `scope` plus free string properties.
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+struct DefaultConnectionProperties {
+    scope: Option<String>,
+    #[serde(flatten)]
+    others: BTreeMap<String, String>,
+}
+
+/// `ConnectionConditions` (nullable, open).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "object")]
+struct Conditions {
+    #[serde(rename = "requireBusinessAccount")]
+    _require_business_account: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
+    authentication_leeway_duration: Option<String>,
+}
+
+/// `ConnectionTenantConfiguration` (open).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "object")]
+struct TenantConfiguration {
+    #[serde(default, deserialize_with = "non_null")]
+    assignment_type: Option<String>,
+}
+
+/// `ConnectionLinkingConfiguration` (nullable, open).
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+struct LinkingConfiguration {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+const CONNECTION_TYPES: &[&str] = &["OAUTH2", "SAML2", "WebAuthN", "PASSWORD", "OPENID-LEGACY"];
+const LOCATIONS: &[&str] = &[
+    "ZAF", "HKG", "IND", "JPN", "KOR", "SGP", "AUS", "IDN", "CAN", "DEU", "CHE", "SWE", "ITA",
+    "IRL", "GBR", "FRA", "ISR", "BHR", "ARE", "BRA", "USA",
+];
+const CONTENT_TYPES: &[&str] = &["application/json", "application/x-www-form-urlencoded"];
+const ASSIGNMENT_TYPES: &[&str] = &["DEFAULT", "TRUSTED_DOMAIN_FALLBACK"];
+const LINKING_TYPES: &[&str] = &["EXPLICIT", "AUTOMATIC"];
+const ID_PATTERN: &str = "^[a-zA-Z0-9-_.:]+$";
+const TENANT_ID_PATTERN: &str = "^[a-zA-Z0-9-_.:]*$";
+const ID_CHARS: &[char] = &['-', '_', '.', ':'];
+
+impl Validate for ConnectionBody {
+    fn validate(&self, c: &mut Checks) {
+        c.one_of("type", self.kind.as_deref(), CONNECTION_TYPES);
+        let id = self.connection_id.as_deref();
+        c.length("connectionId", id, 0, 64);
+        c.pattern("connectionId", id, ID_PATTERN, |s| {
+            char_class(s, ID_CHARS, true)
+        });
+        c.length(
+            "authenticationUrl",
+            self.authentication_url.as_deref(),
+            1,
+            256,
+        );
+        for (path, value, max) in [
+            ("tokenUrl", &self.token_url, 128),
+            ("issuerUrl", &self.issuer_url, 128),
+            ("providerCertificate", &self.provider_certificate, 4096),
+            ("clientId", &self.client_id, 128),
+            ("clientSecretId", &self.client_secret_id, 32),
+            ("clientSecret", &self.client_secret, 2048),
+        ] {
+            c.length(path, value.as_deref(), 0, max);
         }
-    }
-    for (field, max) in [
-        ("tokenUrl", 128),
-        ("issuerUrl", 128),
-        ("clientId", 128),
-        ("clientSecret", 2048),
-        ("providerCertificate", 4096),
-    ] {
-        match map.get(field) {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) if s.chars().count() <= max => {}
-            Some(_) => {
-                return Err(bad_request(&format!(
-                    "{field} must be a string of at most {max} characters."
-                )));
+        if let Some(u) = &self.user_data_configuration {
+            c.one_of(
+                "userDataConfiguration.location",
+                u.location.as_deref(),
+                LOCATIONS,
+            );
+        }
+        if let Some(d) = &self.data {
+            d.validate(c);
+        }
+        if let Some(p) = &self.default_connection_properties {
+            c.length(
+                "defaultConnectionProperties.scope",
+                p.scope.as_deref(),
+                0,
+                384,
+            );
+            for (key, value) in &p.others {
+                let path = format!("defaultConnectionProperties.{key}");
+                c.length(&path, Some(value), 0, 128);
             }
         }
+        if let Some(d) = self
+            .conditions
+            .as_ref()
+            .and_then(|x| x.authentication_leeway_duration.as_deref())
+        {
+            // `format: duration` (Ajv's ajv-formats: an ISO 8601 duration such as `PT5M`).
+            if !iso8601_duration(d) {
+                c.add(
+                    "conditions.authenticationLeewayDuration",
+                    Problem::Rule("must match format \"duration\"".into()),
+                );
+            }
+        }
+        if let Some(t) = &self.tenant_configuration {
+            let value = t.assignment_type.as_deref();
+            c.one_of(
+                "tenantConfiguration.assignmentType",
+                value,
+                ASSIGNMENT_TYPES,
+            );
+        }
+        if let Some(l) = &self.linking_configuration {
+            c.one_of(
+                "linkingConfiguration.type",
+                l.kind.as_deref(),
+                LINKING_TYPES,
+            );
+        }
+        for (key, value) in self.tags.iter().flatten() {
+            c.length(&format!("tags.{key}"), Some(value), 0, 128);
+        }
     }
-    Ok(())
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.chars().count() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+impl Validate for ConnectionData {
+    fn validate(&self, c: &mut Checks) {
+        let tenant = self.tenant_id.as_deref();
+        c.length("data.tenantId", tenant, 0, 128);
+        c.pattern("data.tenantId", tenant, TENANT_ID_PATTERN, |s| {
+            char_class(s, ID_CHARS, false)
+        });
+        c.length(
+            "data.developerAccountId",
+            self.developer_account_id.as_deref(),
+            0,
+            32,
+        );
+        c.length("data.name", self.name.as_deref(), 0, 64);
+        let content = self.supported_content_type.as_deref();
+        c.one_of("data.supportedContentType", content, CONTENT_TYPES);
+        c.length(
+            "data.oidcUserEndpointUrl",
+            self.oidc_user_endpoint_url.as_deref(),
+            0,
+            128,
+        );
+        c.length(
+            "data.userIdExpression",
+            self.user_id_expression.as_deref(),
+            0,
+            128,
+        );
+    }
+}
+
+/// An ISO 8601 duration as ajv-formats' `duration` accepts it: `P`, then date parts
+/// (`nY nM nW nD`, in that order) and/or `T` with time parts (`nH nM nS`), at least one part.
+fn iso8601_duration(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('P') else {
+        return false;
+    };
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (rest, None),
+    };
+    let parts_ok = |text: &str, units: &[char]| -> Option<usize> {
+        let mut count = 0;
+        let mut next_unit = 0;
+        let mut digits = 0;
+        for ch in text.chars() {
+            if ch.is_ascii_digit() {
+                digits += 1;
+                continue;
+            }
+            let pos = units.iter().skip(next_unit).position(|u| *u == ch)?;
+            if digits == 0 {
+                return None;
+            }
+            next_unit += pos + 1;
+            digits = 0;
+            count += 1;
+        }
+        (digits == 0).then_some(count)
+    };
+    let Some(date_parts) = parts_ok(date, &['Y', 'M', 'W', 'D']) else {
+        return false;
+    };
+    match time {
+        None => date_parts > 0,
+        Some(t) => parts_ok(t, &['H', 'M', 'S']).is_some_and(|n| n > 0),
+    }
+}
+
+/// The `400` Authress answers when the body does not match the schema (see above): the
+/// `title` lists every violation the way Ajv's `errorsText` words them.
+fn invalid_request(violations: &[Violation]) -> Response {
+    let text: Vec<String> = violations.iter().map(ajv_text).collect();
+    error(
+        StatusCode::BAD_REQUEST,
+        "InvalidRequest",
+        &format!("InvalidRequest: {}.", text.join(", ")),
+    )
+}
+
+/// One violation in Ajv 8's words (`ajv/lib/vocabularies/*`: "must be string", "must NOT have
+/// more than 32 characters", "must be equal to one of the allowed values" — to which
+/// openapi-data-validator's `augmentAjvErrors` appends the values), at `request.body…`.
+fn ajv_text(v: &Violation) -> String {
+    let at = |path: &str| join("request.body", path);
+    match &v.problem {
+        Problem::Syntax => "request.body must be object".to_owned(),
+        Problem::Type { expected } => format!("{} must be {expected}", at(&v.path)),
+        Problem::Missing => format!(
+            "{} must have required property '{}'",
+            at(v.parent()),
+            v.name()
+        ),
+        Problem::Unknown => format!("{} must NOT have additional properties", at(v.parent())),
+        Problem::Length { min, max, actual } if actual > max => {
+            format!("{} must NOT have more than {max} characters", at(&v.path))
+        }
+        Problem::Length { min, .. } => {
+            format!("{} must NOT have fewer than {min} characters", at(&v.path))
+        }
+        Problem::Pattern { pattern } => format!("{} must match pattern \"{pattern}\"", at(&v.path)),
+        Problem::Enum { allowed } => format!(
+            "{} must be equal to one of the allowed values: {}",
+            at(&v.path),
+            allowed.join(", ")
+        ),
+        Problem::Range { min, max } => format!("{} must be >= {min} and <= {max}", at(&v.path)),
+        Problem::Rule(text) => format!("{} {text}", at(&v.path)),
+    }
+}
+
+fn validate(body: &[u8]) -> Result<Map<String, Value>, Response> {
+    if let Err(violations) = validate::parse::<ConnectionBody>(body) {
+        return Err(invalid_request(&violations));
+    }
+    let Some(mut map) = json_object(body) else {
+        return Err(invalid_request(&[Violation::new("", Problem::Syntax)]));
+    };
+    for field in ["createdTime", "lastUpdated", "isActiveConnection"] {
+        map.remove(field);
+    }
+    Ok(map)
 }
 
 /// The stored form of a create or update body: the id, a default `type`, the timestamps and

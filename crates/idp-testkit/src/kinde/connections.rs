@@ -5,10 +5,13 @@ use std::ops::Bound;
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::{Map, Value, json};
 
 use super::{JSON, KindeState, bad_request, not_found};
 use crate::server::lock;
+use crate::validate::{self, Checks, Problem, Validate, Violation, non_null};
 use crate::wire::{
     json_object, json_response, page_size, query_get, query_pairs, random_hex, take_page,
 };
@@ -76,10 +79,6 @@ fn connection_not_found() -> Response {
     not_found("CONNECTION_NOT_FOUND", "Connection not found")
 }
 
-fn invalid_details(message: &str) -> Response {
-    bad_request("INVALID_CONNECTION_DETAILS", message)
-}
-
 /// The flat list item / `connection` envelope content.
 fn summary(c: &Value) -> Value {
     json!({
@@ -90,40 +89,113 @@ fn summary(c: &Value) -> Value {
     })
 }
 
-fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Response> {
-    json_object(body).ok_or_else(|| {
-        bad_request(
-            "INVALID_REQUEST_BODY",
-            "The request body must be a JSON object.",
-        )
-    })
+// ---------------------------------------------------------------------------------------------
+// Request bodies (`shared/specs/kinde-connections-subset.yaml`: `create_connection_request`,
+// `update_connection_request`, `replace_connection_request`).
+//
+// Types are checked as the schemas declare them; `name`, `display_name` and `strategy` are
+// `nullable: false`, so `null` is refused; `organization_code` is `nullable: true`. No schema sets
+// `additionalProperties`, so other top-level keys are accepted (kept in the stored connection, never served). A refused body is
+// `400` with the spec's `error_response` shape, `{"errors": [{"code", "message"}]}`, one entry per
+// violation. Kinde documents no code list for these endpoints: the codes here are the fake's
+// (`INVALID_REQUEST_BODY` for a body that is not a JSON object, `INVALID_CONNECTION_DETAILS` for
+// a field, `INVALID_STRATEGY`), and SDKs read `errors[].code`/`message` as opaque strings.
+
+/// `create_connection_request`. The spec marks nothing required (since Feb 2025); the fake keeps
+/// requiring `name`, `display_name` and `strategy`, which the spec required until Nov 2024 and
+/// every client sends (notes: kinde.md §5.3).
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+struct CreateBody {
+    name: String,
+    display_name: String,
+    strategy: String,
+    #[serde(default, rename = "enabled_applications")]
+    _enabled_applications: Option<Vec<String>>,
+    #[serde(default, rename = "organization_code")]
+    _organization_code: Option<String>,
+    options: Option<Map<String, Value>>,
 }
 
-/// Checks the fields shared by create / update / replace.
-fn validate_common(map: &Map<String, Value>) -> Result<(), Response> {
-    for field in ["name", "display_name"] {
-        if let Some(v) = map.get(field) {
-            if v.as_str().is_none_or(str::is_empty) {
-                return Err(invalid_details(&format!(
-                    "{field} must be a non-empty string."
-                )));
-            }
+/// `update_connection_request` (PATCH) and `replace_connection_request` (PUT): no `strategy`
+/// (it cannot change after creation; the Terraform provider re-creates on a change).
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+struct UpdateBody {
+    #[serde(default, deserialize_with = "non_null")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    display_name: Option<String>,
+    #[serde(default, rename = "enabled_applications")]
+    _enabled_applications: Option<Vec<String>>,
+    #[serde(default)]
+    strategy: Option<IgnoredAny>,
+    options: Option<Map<String, Value>>,
+}
+
+impl Validate for CreateBody {
+    fn validate(&self, c: &mut Checks) {
+        non_empty(c, "name", Some(&self.name));
+        non_empty(c, "display_name", Some(&self.display_name));
+    }
+}
+
+impl Validate for UpdateBody {
+    fn validate(&self, c: &mut Checks) {
+        non_empty(c, "name", self.name.as_deref());
+        non_empty(c, "display_name", self.display_name.as_deref());
+        if self.strategy.is_some() {
+            c.add(
+                "strategy",
+                Problem::Rule("cannot be changed after creation".into()),
+            );
         }
     }
-    if let Some(apps) = map.get("enabled_applications") {
-        let ok = apps
-            .as_array()
-            .is_some_and(|a| a.iter().all(Value::is_string));
-        if !ok {
-            return Err(invalid_details(
-                "enabled_applications must be an array of strings.",
-            ));
+}
+
+/// Kinde refuses an empty `name` / `display_name` (the fake's rule since issue 14: a connection
+/// needs an internal and a public name; the spec sets no `minLength`).
+fn non_empty(c: &mut Checks, path: &str, value: Option<&str>) {
+    if value.is_some_and(str::is_empty) {
+        c.add(path, Problem::Rule("must be a non-empty string".into()));
+    }
+}
+
+/// Kinde's `400` for a refused body: one `errors[]` entry per violation.
+fn invalid(violations: &[Violation]) -> Response {
+    let errors: Vec<Value> = violations
+        .iter()
+        .map(|v| {
+            let code = match v.problem {
+                Problem::Syntax => "INVALID_REQUEST_BODY",
+                _ => "INVALID_CONNECTION_DETAILS",
+            };
+            json!({ "code": code, "message": kinde_text(v) })
+        })
+        .collect();
+    json_response(StatusCode::BAD_REQUEST, JSON, &json!({ "errors": errors }))
+}
+
+fn kinde_text(v: &Violation) -> String {
+    let path = &v.path;
+    match &v.problem {
+        Problem::Syntax => "The request body must be a JSON object.".to_owned(),
+        Problem::Type { expected } if expected == &"array" && path.ends_with("domains") => {
+            format!("{path} must be an array of strings.")
         }
+        Problem::Type { expected } => format!("{path} must be of type {expected}."),
+        Problem::Missing => format!("{path} is required."),
+        Problem::Unknown => format!("{path} is not allowed."),
+        Problem::Length { min, max, .. } => {
+            format!("{path} must be {min} to {max} characters long.")
+        }
+        Problem::Pattern { pattern } => format!("{path} must match {pattern}."),
+        Problem::Enum { allowed } => {
+            format!("{path} must be one of: {}.", allowed.join(", "))
+        }
+        Problem::Range { min, max } => format!("{path} must be between {min} and {max}."),
+        Problem::Rule(text) => format!("{path} {text}."),
     }
-    if map.get("options").is_some_and(|o| !o.is_object()) {
-        return Err(invalid_details("options must be an object."));
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,114 +221,146 @@ fn validate_common(map: &Map<String, Value>) -> Result<(), Response> {
 // one inferred rule here: if the live API is seen to replace `options` on PATCH, change
 // `merge_options`.
 
-/// The value type an option field has in the spec.
-#[derive(Clone, Copy)]
-enum Kind {
-    Bool,
-    Str,
-    Strings,
-    Object,
-    OneOf(&'static [&'static str]),
-}
-
 const SIGN_REQUEST_ALGORITHMS: &[&str] = &["RSA-SHA256", "RSA-SHA1"];
 const PROTOCOL_BINDINGS: &[&str] = &["HTTP-REDIRECT", "HTTP-POST"];
 const NAME_ID_FORMATS: &[&str] = &["Persistent", "Transient", "Email address", "Unspecified"];
 
 /// `create_connection_request_options_social` (the same for update and replace).
-const SOCIAL: &[(&str, Kind)] = &[
-    ("client_id", Kind::Str),
-    ("client_secret", Kind::Str),
-    ("is_use_custom_domain", Kind::Bool),
-    ("is_trusted", Kind::Bool),
-];
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+#[allow(dead_code)]
+struct SocialOptions {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    is_use_custom_domain: Option<bool>,
+    is_trusted: Option<bool>,
+}
 
 /// `create_connection_request_options_azure_ad` (update/replace lack the auto-join flag; it is
 /// accepted there as an unknown key).
-const AZURE_AD: &[(&str, Kind)] = &[
-    ("client_id", Kind::Str),
-    ("client_secret", Kind::Str),
-    ("home_realm_domains", Kind::Strings),
-    ("entra_id_domain", Kind::Str),
-    ("is_use_common_endpoint", Kind::Bool),
-    ("is_sync_user_profile_on_login", Kind::Bool),
-    ("is_retrieve_provider_user_groups", Kind::Bool),
-    ("is_extended_attributes_required", Kind::Bool),
-    ("is_auto_join_organization_enabled", Kind::Bool),
-    ("is_create_missing_user", Kind::Bool),
-    ("is_force_show_sso_button", Kind::Bool),
-    ("upstream_params", Kind::Object),
-    ("is_use_custom_domain", Kind::Bool),
-    ("is_trusted", Kind::Bool),
-];
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+#[allow(dead_code)]
+struct AzureAdOptions {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    home_realm_domains: Option<Vec<String>>,
+    entra_id_domain: Option<String>,
+    is_use_common_endpoint: Option<bool>,
+    is_sync_user_profile_on_login: Option<bool>,
+    is_retrieve_provider_user_groups: Option<bool>,
+    is_extended_attributes_required: Option<bool>,
+    is_auto_join_organization_enabled: Option<bool>,
+    is_create_missing_user: Option<bool>,
+    is_force_show_sso_button: Option<bool>,
+    upstream_params: Option<Map<String, Value>>,
+    is_use_custom_domain: Option<bool>,
+    is_trusted: Option<bool>,
+}
 
 /// `create_connection_request_options_saml`.
-const SAML: &[(&str, Kind)] = &[
-    ("home_realm_domains", Kind::Strings),
-    ("saml_entity_id", Kind::Str),
-    ("saml_idp_metadata_url", Kind::Str),
-    ("saml_idp_metadata_xml", Kind::Str),
-    ("saml_sign_in_url", Kind::Str),
-    (
-        "sign_request_algorithm",
-        Kind::OneOf(SIGN_REQUEST_ALGORITHMS),
-    ),
-    ("protocol_binding", Kind::OneOf(PROTOCOL_BINDINGS)),
-    ("name_id_format", Kind::OneOf(NAME_ID_FORMATS)),
-    ("saml_email_key_attr", Kind::Str),
-    ("saml_user_id_key_attr", Kind::Str),
-    ("saml_first_name_key_attr", Kind::Str),
-    ("saml_last_name_key_attr", Kind::Str),
-    ("is_create_missing_user", Kind::Bool),
-    ("is_force_show_sso_button", Kind::Bool),
-    ("upstream_params", Kind::Object),
-    ("saml_signing_certificate", Kind::Str),
-    ("saml_signing_private_key", Kind::Str),
-    ("is_auto_join_organization_enabled", Kind::Bool),
-    ("is_use_custom_domain", Kind::Bool),
-    ("is_trusted", Kind::Bool),
-];
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+#[allow(dead_code)]
+struct SamlOptions {
+    home_realm_domains: Option<Vec<String>>,
+    saml_entity_id: Option<String>,
+    saml_idp_metadata_url: Option<String>,
+    saml_idp_metadata_xml: Option<String>,
+    saml_sign_in_url: Option<String>,
+    sign_request_algorithm: Option<String>,
+    protocol_binding: Option<String>,
+    name_id_format: Option<String>,
+    saml_email_key_attr: Option<String>,
+    saml_user_id_key_attr: Option<String>,
+    saml_first_name_key_attr: Option<String>,
+    saml_last_name_key_attr: Option<String>,
+    is_create_missing_user: Option<bool>,
+    is_force_show_sso_button: Option<bool>,
+    upstream_params: Option<Map<String, Value>>,
+    saml_signing_certificate: Option<String>,
+    saml_signing_private_key: Option<String>,
+    is_auto_join_organization_enabled: Option<bool>,
+    is_use_custom_domain: Option<bool>,
+    is_trusted: Option<bool>,
+}
 
-/// The options variant of a strategy (the spec's variant descriptions): Entra ID for
-/// `oauth2:azure_ad` / `wsfed:azure_ad`, SAML for `saml:*`, social for other `oauth2:*`; none
-/// for the built-in strategies (`email:password`, …), whose options are not checked.
-fn variant(strategy: &str) -> &'static [(&'static str, Kind)] {
-    match strategy {
-        "oauth2:azure_ad" | "wsfed:azure_ad" => AZURE_AD,
-        s if s.starts_with("saml:") => SAML,
-        s if s.starts_with("oauth2:") => SOCIAL,
-        _ => &[],
+impl Validate for SocialOptions {
+    fn validate(&self, _: &mut Checks) {}
+}
+
+impl Validate for AzureAdOptions {
+    fn validate(&self, _: &mut Checks) {}
+}
+
+impl Validate for SamlOptions {
+    fn validate(&self, c: &mut Checks) {
+        let algorithm = self.sign_request_algorithm.as_deref();
+        c.one_of("sign_request_algorithm", algorithm, SIGN_REQUEST_ALGORITHMS);
+        let binding = self.protocol_binding.as_deref();
+        c.one_of("protocol_binding", binding, PROTOCOL_BINDINGS);
+        c.one_of(
+            "name_id_format",
+            self.name_id_format.as_deref(),
+            NAME_ID_FORMATS,
+        );
     }
 }
 
-fn has_kind(value: &Value, kind: Kind) -> bool {
-    match kind {
-        Kind::Bool => value.is_boolean(),
-        Kind::Str => value.is_string(),
-        Kind::Strings => value
-            .as_array()
-            .is_some_and(|a| a.iter().all(Value::is_string)),
-        Kind::Object => value.is_object(),
-        Kind::OneOf(allowed) => value.as_str().is_some_and(|v| allowed.contains(&v)),
+/// The options variant a strategy uses (the spec's variant descriptions): Entra ID for
+/// `oauth2:azure_ad` / `wsfed:azure_ad`, SAML for `saml:*`, social for other `oauth2:*`.
+#[derive(Clone, Copy)]
+enum Variant {
+    Social,
+    AzureAd,
+    Saml,
+    /// The built-in strategies (`email:password`, …): no variant, options not checked.
+    None,
+}
+
+fn variant(strategy: &str) -> Variant {
+    match strategy {
+        "oauth2:azure_ad" | "wsfed:azure_ad" => Variant::AzureAd,
+        s if s.starts_with("saml:") => Variant::Saml,
+        s if s.starts_with("oauth2:") => Variant::Social,
+        _ => Variant::None,
+    }
+}
+
+fn check_variant<T: DeserializeOwned + Validate>(options: &Value) -> Vec<Violation> {
+    match validate::decode_value::<T>(options) {
+        Err(v) => vec![v.under("options")],
+        Ok(typed) => {
+            let mut c = Checks::default();
+            typed.validate(&mut c);
+            c.finish()
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| v.under("options"))
+                .collect()
+        }
     }
 }
 
 /// The sent `options` checked against `strategy`'s variant: modelled keys must have their type;
 /// other keys are accepted (see the notes above).
-fn check_options(strategy: &str, map: &Map<String, Value>) -> Result<(), Response> {
-    let Some(options) = map.get("options").and_then(Value::as_object) else {
+fn check_options(strategy: &str, options: Option<&Map<String, Value>>) -> Result<(), Response> {
+    let Some(options) = options else {
         return Ok(());
     };
-    for (field, kind) in variant(strategy) {
-        if let Some(value) = options.get(*field) {
-            if !has_kind(value, *kind) {
-                return Err(invalid_details(&format!(
-                    "options.{field} has an invalid value for strategy {strategy}."
-                )));
-            }
-        }
+    let options = Value::Object(options.clone());
+    let violations = match variant(strategy) {
+        Variant::Social => check_variant::<SocialOptions>(&options),
+        Variant::AzureAd => check_variant::<AzureAdOptions>(&options),
+        Variant::Saml => check_variant::<SamlOptions>(&options),
+        Variant::None => Vec::new(),
+    };
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(&violations))
     }
-    Ok(())
 }
 
 /// PATCH: the sent option keys replace the stored ones, the others are kept.
@@ -271,28 +375,22 @@ fn merge_options(stored: &mut Value, sent: &Value) {
     }
 }
 
-/// Every one of `fields` must be present.
-fn require(map: &Map<String, Value>, fields: &[&str]) -> Result<(), Response> {
-    match fields.iter().find(|f| !map.contains_key(**f)) {
-        Some(field) => Err(invalid_details(&format!("{field} is required."))),
-        None => Ok(()),
-    }
+/// The body as a JSON object (after the typed checks passed).
+fn object(body: &[u8]) -> Result<Map<String, Value>, Response> {
+    json_object(body).ok_or_else(|| invalid(&[Violation::new("", Problem::Syntax)]))
 }
 
-/// A valid create body: the common checks, then `name`, `display_name` and a known `strategy`.
+/// A valid create body: the typed checks, a known `strategy`, options of its variant.
 fn parse_create(body: &[u8]) -> Result<Map<String, Value>, Response> {
-    let map = parse_object(body)?;
-    validate_common(&map)?;
-    require(&map, &["name", "display_name", "strategy"])?;
-    let strategy = map.get("strategy").and_then(Value::as_str).unwrap_or("");
-    if !STRATEGIES.contains(&strategy) {
+    let typed = validate::parse::<CreateBody>(body).map_err(|v| invalid(&v))?;
+    if !STRATEGIES.contains(&typed.strategy.as_str()) {
         return Err(bad_request(
             "INVALID_STRATEGY",
             "The strategy is not supported.",
         ));
     }
-    check_options(strategy, &map)?;
-    Ok(map)
+    check_options(&typed.strategy, typed.options.as_ref())?;
+    object(body)
 }
 
 /// `CreateConnection`: answers `201` with only the new id in the envelope.
@@ -329,26 +427,29 @@ pub(super) fn delete(state: &KindeState, id: &str) -> Response {
     }
 }
 
-/// A valid update body; `replace` (PUT) also needs `name` and `display_name`.
-fn parse_update(body: &[u8], replace: bool) -> Result<Map<String, Value>, Response> {
-    let map = parse_object(body)?;
-    validate_common(&map)?;
-    if map.contains_key("strategy") {
-        return Err(invalid_details(
-            "strategy cannot be changed after creation.",
-        ));
-    }
+/// A valid update body (typed checks); `replace` (PUT) also needs `name` and `display_name`.
+/// Returns the body and its options, to be checked against the stored strategy.
+fn parse_update(body: &[u8], replace: bool) -> Result<(Map<String, Value>, UpdateBody), Response> {
+    let typed = validate::parse::<UpdateBody>(body).map_err(|v| invalid(&v))?;
     if replace {
-        require(&map, &["name", "display_name"])?;
+        let missing: Vec<Violation> =
+            [("name", &typed.name), ("display_name", &typed.display_name)]
+                .into_iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(path, _)| Violation::new(path, Problem::Missing))
+                .collect();
+        if !missing.is_empty() {
+            return Err(invalid(&missing));
+        }
     }
-    Ok(map)
+    Ok((object(body)?, typed))
 }
 
 /// `UpdateConnection` (PATCH, `replace` false: `options` merged key by key) and
 /// `ReplaceConnection` (PUT, which also resets `enabled_applications` and `options`). Options are
 /// checked against the stored connection's strategy.
 pub(super) fn update(state: &KindeState, id: &str, body: &[u8], replace: bool) -> Response {
-    let map = match parse_update(body, replace) {
+    let (map, typed) = match parse_update(body, replace) {
         Ok(m) => m,
         Err(r) => return r,
     };
@@ -361,7 +462,7 @@ pub(super) fn update(state: &KindeState, id: &str, body: &[u8], replace: bool) -
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    if let Err(response) = check_options(&strategy, &map) {
+    if let Err(response) = check_options(&strategy, typed.options.as_ref()) {
         return response;
     }
     if replace {

@@ -2,11 +2,13 @@
 //! deactivate.
 
 use axum::response::Response;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::errors::{bad_request, not_found, parse_object};
+use super::errors::{bad_request, not_found, parse_typed};
 use super::{Call, ConnectionState, ok_json};
 use crate::server::lock;
+use crate::validate::{Checks, Validate};
 use crate::wire::{encode_segment, no_content, query_get};
 
 /// The connection as the API returns it: the provisioning token and admin password are never
@@ -110,6 +112,69 @@ pub(super) fn update(call: &Call<'_>) -> Response {
     ))
 }
 
+// ---------------------------------------------------------------------------------------------
+// The update body (`shared/specs/okta-management-subset.yaml`, the request of
+// `updateDefaultProvisioningConnectionForApplication`): `oneOf` `ProvisioningConnectionTokenRequest`
+// (`profile.authScheme` `TOKEN`, `token`, and `baseUrl`) | `ProvisioningConnectionOauthRequest`
+// (`profile.authScheme` `OAUTH2`, `clientId`, `settings`: `Office365ProvisioningSettings` with
+// `adminUsername` and `adminPassword` required, `signing`: `Org2OrgProvisioningOAuthSigningSettings`
+// with `rotationMode` required, enum `ConnectionsSigningRotationMode` AUTO | MANUAL). Undeclared
+// properties are accepted: Okta reads request bodies leniently (the spec's own Org2Org token
+// example sends `clientId` in a TOKEN profile), and the fake keeps them.
+
+/// `ProvisioningConnectionTokenRequest` | `ProvisioningConnectionOauthRequest`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "object")]
+struct ConnectionRequest {
+    base_url: Option<String>,
+    profile: ConnectionRequestProfile,
+}
+
+/// `ProvisioningConnectionTokenRequestProfile` | `ProvisioningConnectionOauthRequestProfile`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "object")]
+struct ConnectionRequestProfile {
+    auth_scheme: String,
+    #[serde(rename = "token")]
+    _token: Option<String>,
+    #[serde(rename = "clientId")]
+    _client_id: Option<String>,
+    #[serde(rename = "settings")]
+    _settings: Option<Office365ProvisioningSettings>,
+    signing: Option<SigningSettings>,
+}
+
+/// `Office365ProvisioningSettings`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "object")]
+struct Office365ProvisioningSettings {
+    #[serde(rename = "adminUsername")]
+    _admin_username: String,
+    #[serde(rename = "adminPassword")]
+    _admin_password: String,
+}
+
+/// `Org2OrgProvisioningOAuthSigningSettings`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "object")]
+struct SigningSettings {
+    rotation_mode: String,
+}
+
+const AUTH_SCHEMES: &[&str] = &["TOKEN", "OAUTH2"];
+const ROTATION_MODES: &[&str] = &["AUTO", "MANUAL"];
+
+impl Validate for ConnectionRequest {
+    fn validate(&self, c: &mut Checks) {
+        let scheme = self.profile.auth_scheme.as_str();
+        c.one_of("profile.authScheme", Some(scheme), AUTH_SCHEMES);
+        if let Some(signing) = &self.profile.signing {
+            let mode = signing.rotation_mode.as_str();
+            c.one_of("profile.signing.rotationMode", Some(mode), ROTATION_MODES);
+        }
+    }
+}
+
 fn parse_update(call: &Call<'_>) -> Result<ConnectionUpdate, Response> {
     let activate = match query_get(call.query, "activate") {
         None => None,
@@ -117,45 +182,17 @@ fn parse_update(call: &Call<'_>) -> Result<ConnectionUpdate, Response> {
         Some("false") => Some(false),
         Some(_) => return Err(bad_request("activate: The value must be true or false.")),
     };
-    let map = parse_object(call.body)?;
-    let Some(profile) = map.get("profile").and_then(Value::as_object) else {
-        return Err(bad_request("profile: The field cannot be left blank."));
-    };
-    let scheme = check_profile(profile)?;
-    let base_url = match map.get("baseUrl") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(bad_request("baseUrl: The value must be a string.")),
+    let (typed, mut map) = parse_typed::<ConnectionRequest>(call.body)?;
+    let profile = match map.remove("profile") {
+        Some(Value::Object(p)) => p,
+        _ => Map::new(),
     };
     Ok(ConnectionUpdate {
         activate,
-        auth_scheme: scheme.to_owned(),
-        base_url,
-        profile: profile.clone(),
+        auth_scheme: typed.profile.auth_scheme,
+        base_url: typed.base_url,
+        profile,
     })
-}
-
-/// Checks `authScheme` (TOKEN or OAUTH2) and `signing.rotationMode`; returns the scheme.
-fn check_profile(profile: &Map<String, Value>) -> Result<&str, Response> {
-    let scheme = profile
-        .get("authScheme")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if scheme != "TOKEN" && scheme != "OAUTH2" {
-        return Err(bad_request(
-            "profile.authScheme: The value must be TOKEN or OAUTH2.",
-        ));
-    }
-    let rotation = profile
-        .get("signing")
-        .and_then(|s| s.get("rotationMode"))
-        .and_then(Value::as_str);
-    if rotation.is_some_and(|r| r != "AUTO" && r != "MANUAL") {
-        return Err(bad_request(
-            "profile.signing.rotationMode: The value must be AUTO or MANUAL.",
-        ));
-    }
-    Ok(scheme)
 }
 
 /// `activate…` / `deactivate…DefaultProvisioningConnectionForApplication`.

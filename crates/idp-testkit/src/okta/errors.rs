@@ -4,9 +4,11 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use super::{JSON, set_rate_limit_headers};
+use crate::validate::{self, Problem, Validate, Violation};
 use crate::wire::{
     ceil_secs, http_date, json_object, json_response, now_secs, random_hex, set_header,
 };
@@ -58,14 +60,77 @@ pub(super) fn unsupported_method() -> Response {
     )
 }
 
-/// `400 E0000001` with one cause.
+/// `400 E0000001` with one cause; a cause `field: text` names the field in the summary
+/// (`Api validation failed: field`, as Okta words it: developer.okta.com error codes, E0000001,
+/// and the bodies users quote, e.g. okta/okta-developer-docs#1622
+/// `"errorSummary": "Api validation failed: conditions.people", "errorCauses":
+/// [{"errorSummary": "conditions.people: …"}]`).
 pub(super) fn bad_request(cause: &str) -> Response {
+    let summary = match cause.split_once(": ") {
+        Some((field, _)) if !field.contains(' ') => format!("{VALIDATION_FAILED}: {field}"),
+        _ => VALIDATION_FAILED.to_owned(),
+    };
     okta_error(
         StatusCode::BAD_REQUEST,
         "E0000001",
-        VALIDATION_FAILED,
+        &summary,
         &[cause.to_owned()],
     )
+}
+
+/// `400 E0000003` "The request body was not well-formed." (Okta's reader exception, with no
+/// causes): what Okta answers for a body it cannot read into its model — not JSON, or a value
+/// of the wrong JSON type (developer.okta.com error codes, E0000003; bodies quoted in
+/// okta/okta-developer-docs#3157 and flypenguin/okta-cli#1, a user object with fields at the
+/// wrong level; the okta-sdk-python README PR #300 for a malformed body).
+pub(super) fn not_well_formed() -> Response {
+    okta_error(
+        StatusCode::BAD_REQUEST,
+        "E0000003",
+        "The request body was not well-formed.",
+        &[],
+    )
+}
+
+/// Okta's answer to a request that fails the typed checks: a body it cannot read is `E0000003`;
+/// otherwise `E0000001` naming the first field, one `errorCauses` entry per violation.
+pub(super) fn invalid(violations: &[Violation]) -> Response {
+    let unreadable = violations
+        .iter()
+        .any(|v| matches!(v.problem, Problem::Syntax | Problem::Type { .. }));
+    let Some(first) = violations.first().filter(|_| !unreadable) else {
+        return not_well_formed();
+    };
+    let causes: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{}: {}", v.path, okta_text(&v.problem)))
+        .collect();
+    okta_error(
+        StatusCode::BAD_REQUEST,
+        "E0000001",
+        &format!("{VALIDATION_FAILED}: {}", first.path),
+        &causes,
+    )
+}
+
+/// A violation in the words Okta's causes use ("The field cannot be left blank", as in the
+/// E0000001 bodies users quote; lengths as Java Bean Validation's `@Size` says them).
+fn okta_text(problem: &Problem) -> String {
+    match problem {
+        Problem::Syntax | Problem::Type { .. } => "The request body was not well-formed.".into(),
+        Problem::Missing => "The field cannot be left blank.".into(),
+        Problem::Unknown => "Property not found.".into(),
+        Problem::Length { min, max, .. } => format!("size must be between {min} and {max}."),
+        Problem::Pattern { pattern } => format!("The value must match {pattern}."),
+        Problem::Enum { allowed } => match allowed {
+            [a, b] => format!("The value must be {a} or {b}."),
+            _ => format!("The value must be one of {}.", allowed.join(", ")),
+        },
+        Problem::Range { min, max } => {
+            format!("The value must be an integer between {min} and {max}.")
+        }
+        Problem::Rule(text) => text.clone(),
+    }
 }
 
 /// `401 E0000011`, with a `WWW-Authenticate` challenge when given.
@@ -111,7 +176,16 @@ pub(super) fn for_status(status: StatusCode) -> Response {
     okta_error(status, code, summary, &[])
 }
 
-/// The body as a JSON object, or the `400` Okta answers for a malformed body.
+/// The body as a JSON object, or the `400 E0000003` Okta answers for a malformed body.
 pub(super) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Response> {
-    json_object(body).ok_or_else(|| bad_request("The request body was not well-formed."))
+    json_object(body).ok_or_else(not_well_formed)
+}
+
+/// The body decoded as the typed request `T` and checked, plus the body as a JSON object (what
+/// the fake stores); or Okta's `400`.
+pub(super) fn parse_typed<T: DeserializeOwned + Validate>(
+    body: &[u8],
+) -> Result<(T, Map<String, Value>), Response> {
+    let typed = validate::parse::<T>(body).map_err(|v| invalid(&v))?;
+    Ok((typed, parse_object(body)?))
 }

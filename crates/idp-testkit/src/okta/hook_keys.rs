@@ -5,9 +5,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use super::errors::{bad_request, internal, not_found, parse_object};
+use serde::Deserialize;
+
+use super::errors::{bad_request, internal, not_found, parse_typed};
 use super::{Call, OktaData, ok_json};
 use crate::server::lock;
+use crate::validate::{Checks, Problem, Validate};
 use crate::wire::{no_content, random_hex, rfc3339_now};
 
 const MAX_HOOK_KEYS: usize = 50;
@@ -26,14 +29,31 @@ pub(super) fn public_keys(data: &OktaData) -> Vec<Value> {
     data.hook_keys.iter().map(hook_key_public).collect()
 }
 
-fn key_name(body: &[u8]) -> Result<String, Response> {
-    let map = parse_object(body)?;
-    match map.get("name").and_then(Value::as_str) {
-        Some(name) if (1..=255).contains(&name.chars().count()) => Ok(name.to_owned()),
-        _ => Err(bad_request(
-            "name: The field must be a string of 1 to 255 characters.",
-        )),
+/// `KeyRequest` (`shared/specs/okta-management-subset.yaml`): `name`, a string of 1–255
+/// characters, `nullable: false`. The schema does not list it as required, but a key without a
+/// name cannot be referenced by an inline hook, and Okta's docs call it required ("name:
+/// Display name for the key", the create/replace request of the Hook Keys API): the fake refuses
+/// a body without it. Other properties are ignored (Okta reads bodies leniently: the spec's own
+/// examples send undeclared fields).
+#[derive(Deserialize)]
+#[serde(expecting = "object")]
+struct KeyRequest {
+    #[serde(default, deserialize_with = "crate::validate::non_null")]
+    name: Option<String>,
+}
+
+impl Validate for KeyRequest {
+    fn validate(&self, c: &mut Checks) {
+        match &self.name {
+            None => c.add("name", Problem::Missing),
+            Some(name) => c.length("name", Some(name), 1, 255),
+        }
     }
+}
+
+fn key_name(body: &[u8]) -> Result<String, Response> {
+    let (key, _) = parse_typed::<KeyRequest>(body)?;
+    Ok(key.name.unwrap_or_default())
 }
 
 /// `createHookKey`.

@@ -12,7 +12,7 @@ fn form(fake: &FakeKinde, secret: &str, audience: &str) -> String {
         .finish()
 }
 
-async fn token(fake: &FakeKinde) -> Result<String, Box<dyn std::error::Error>> {
+pub(crate) async fn token(fake: &FakeKinde) -> Result<String, Box<dyn std::error::Error>> {
     let r = http()
         .post(format!("{}/oauth2/token", fake.base_url()))
         .header("content-type", "application/x-www-form-urlencoded")

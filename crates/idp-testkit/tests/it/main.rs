@@ -8,6 +8,7 @@ mod faults;
 mod kinde;
 mod okta;
 mod standalone;
+mod validation;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
