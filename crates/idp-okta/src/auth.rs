@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -245,8 +246,16 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 ///   client id, `aud` = the token URL, `iat`, `exp` = `iat` + 5 min, `jti`, optional `kid`).
 /// - DPoP: every token request and API call carries a `DPoP` proof signed with a per-client
 ///   ES256 key; a `use_dpop_nonce` challenge (400 from the token endpoint; 400 from the API as
-///   Okta sends it, or 401 as RFC 9449 says) is answered once with the server's `DPoP-Nonce`; API calls send `Authorization: DPoP <token>`
-///   and a proof with `ath`.
+///   Okta sends it, or 401 as RFC 9449 says) is answered once with the server's `DPoP-Nonce`;
+///   API calls send `Authorization: DPoP <token>` and a proof with `ath`.
+/// - An app that does not use DPoP: if Okta issues a `Bearer` token to a proof-bound request
+///   (okta-sdk-golang PR #597 reports it ignores the proof), or refuses the proof
+///   (`400 invalid_dpop_proof`, or `invalid_request` naming DPoP), the source sends one plain
+///   token request instead and, when that succeeds, remembers it: later token requests carry
+///   no proof and API calls use `Bearer`. If the plain request is refused for want of a proof,
+///   the app requires DPoP and the first refusal (Okta's description of the proof) is the
+///   error. The refused attempt costs one extra token request (and a failed grant in the org's
+///   System Log) once per client; `.dpop(false)` skips the proof from the start.
 pub struct OktaOAuth {
     token_url: String,
     client_id: String,
@@ -254,6 +263,8 @@ pub struct OktaOAuth {
     key_id: Option<String>,
     key: AssertionKey,
     dpop: Option<DpopKey>,
+    /// The app turned out not to use DPoP: token requests go without a proof.
+    plain: AtomicBool,
     token_nonce: Mutex<Option<String>>,
     resource_nonce: Mutex<Option<String>>,
 }
@@ -341,6 +352,7 @@ impl OktaOAuth {
             key_id: config.key_id.filter(|k| !k.trim().is_empty()).or(jwk_kid),
             key,
             dpop,
+            plain: AtomicBool::new(false),
             token_nonce: Mutex::new(None),
             resource_nonce: Mutex::new(None),
         })
@@ -351,9 +363,10 @@ impl OktaOAuth {
         &self.token_url
     }
 
-    /// Whether DPoP is on.
+    /// Whether DPoP is on: configured, and the service app has not shown that it does not use
+    /// it (by refusing a proof or issuing a `Bearer` token to a proof-bound request).
     pub fn dpop_enabled(&self) -> bool {
-        self.dpop.is_some()
+        self.proofs_on_token_requests()
     }
 
     /// A signed client assertion.
@@ -373,7 +386,42 @@ impl OktaOAuth {
             .map_err(|_| Error::auth("could not sign the client assertion"))
     }
 
-    fn token_request(&self, now: SystemTime) -> Result<HttpRequest> {
+    /// Whether token requests carry a DPoP proof: DPoP is on and the app has not shown that it
+    /// does not use it.
+    fn proofs_on_token_requests(&self) -> bool {
+        self.dpop.is_some() && !self.plain.load(Ordering::Relaxed)
+    }
+
+    /// The outcome of the plain token request sent after a proof was refused: a token means the
+    /// app does not use DPoP (remembered: later token requests go without a proof); a refusal
+    /// for want of a proof means the app requires DPoP and the proof itself was the problem, so
+    /// the first refusal (Okta's description of the proof) is the error.
+    fn after_plain_attempt(
+        &self,
+        response: &HttpResponse,
+        now: SystemTime,
+        refusal: Error,
+    ) -> Result<AccessToken> {
+        if response.status().is_success() {
+            let token = oauth::parse_token_response(response, now)?;
+            tracing::warn!(
+                "the Okta service app refuses DPoP proofs: using Bearer tokens from now on \
+                 (build the client with .dpop(false) to skip the refused request)"
+            );
+            self.plain.store(true, Ordering::Relaxed);
+            return Ok(token);
+        }
+        if oauth_error_code(response).as_deref() == Some("invalid_dpop_proof") {
+            return Err(Error::auth(format!(
+                "{} — the app requires DPoP (a request without a proof was refused too), so the \
+                 proof was rejected; check the clock and that nothing rewrites the request",
+                refusal.message()
+            )));
+        }
+        oauth::parse_token_response(response, now)
+    }
+
+    fn token_request(&self, now: SystemTime, with_proof: bool) -> Result<HttpRequest> {
         let assertion = self.assertion(now)?;
         let form = [
             ("grant_type", "client_credentials"),
@@ -382,7 +430,7 @@ impl OktaOAuth {
             ("client_assertion", assertion.as_str()),
         ];
         let mut request = oauth::token_request(&self.token_url, &form)?;
-        if let Some(dpop) = &self.dpop {
+        if let Some(dpop) = self.dpop.as_ref().filter(|_| with_proof) {
             let nonce = lock(&self.token_nonce).clone();
             let proof = dpop.proof("POST", &self.token_url, nonce.as_deref(), None, now)?;
             request.headers_mut().insert("dpop", header_value(&proof)?);
@@ -404,6 +452,28 @@ fn oauth_error_code(response: &HttpResponse) -> Option<String> {
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
 }
 
+/// Whether a token response refuses the DPoP proof itself (not a nonce challenge): `400` with
+/// `invalid_dpop_proof`, or `invalid_request` whose description names DPoP — what a service app
+/// that does not use DPoP may answer a proof-bound request with (okta-sdk-python's DPoP error
+/// help, `okta/errors/dpop_errors.py`: "Verify dpopEnabled=True in both SDK config AND Okta
+/// application settings").
+fn refuses_proof(response: &HttpResponse) -> bool {
+    if response.status() != StatusCode::BAD_REQUEST {
+        return false;
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(response.body()) else {
+        return false;
+    };
+    let text = |k: &str| body.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+    match text("error") {
+        "invalid_dpop_proof" => true,
+        "invalid_request" => text("error_description")
+            .to_ascii_lowercase()
+            .contains("dpop"),
+        _ => false,
+    }
+}
+
 /// Whether the response is a DPoP nonce challenge: `error="use_dpop_nonce"` in
 /// `WWW-Authenticate` (resource server; Okta sends it with status 400, RFC 9449 says 401) or in
 /// the OAuth error body (token endpoint, 400).
@@ -414,16 +484,21 @@ fn challenges_nonce(response: &HttpResponse) -> bool {
 
 #[async_trait]
 impl TokenSource for OktaOAuth {
+    /// Gets a token; with DPoP, answers one `use_dpop_nonce` challenge, and adapts once to an
+    /// app that does not use DPoP (see [`OktaOAuth`]).
     async fn fetch(&self, cx: &AuthContext<'_>) -> Result<AccessToken> {
         let mut answered_nonce = false;
+        // The refusal of a proof-bound request, once a plain one is being tried instead.
+        let mut refused: Option<Error> = None;
         loop {
             let now = cx.now();
-            let response = cx.send(self.token_request(now)?).await?;
+            let with_proof = self.proofs_on_token_requests() && refused.is_none();
+            let response = cx.send(self.token_request(now, with_proof)?).await?;
             let nonce = dpop_nonce(response.headers());
             if let Some(n) = &nonce {
                 *lock(&self.token_nonce) = Some(n.clone());
             }
-            if self.dpop.is_some()
+            if with_proof
                 && !answered_nonce
                 && nonce.is_some()
                 && response.status() == StatusCode::BAD_REQUEST
@@ -433,7 +508,21 @@ impl TokenSource for OktaOAuth {
                 answered_nonce = true;
                 continue;
             }
-            return oauth::parse_token_response(&response, now);
+            if with_proof && refuses_proof(&response) {
+                tracing::debug!("token endpoint refused the DPoP proof; trying once without one");
+                refused = Some(oauth::token_error(&response));
+                continue;
+            }
+            if let Some(refusal) = refused {
+                return self.after_plain_attempt(&response, now, refusal);
+            }
+            let token = oauth::parse_token_response(&response, now)?;
+            if with_proof && !token.token_type().eq_ignore_ascii_case("dpop") {
+                // Okta ignored the proof (the app does not require DPoP): a Bearer token.
+                tracing::debug!("the service app does not use DPoP: Bearer tokens from now on");
+                self.plain.store(true, Ordering::Relaxed);
+            }
+            return Ok(token);
         }
     }
 

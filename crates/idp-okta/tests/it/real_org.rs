@@ -516,3 +516,132 @@ async fn htu_is_the_encoded_url_without_query() -> TestResult {
     );
     Ok(())
 }
+
+/// The token requests the fake received, and whether each carried a DPoP proof.
+fn token_proofs(okta: &FakeOkta) -> Vec<bool> {
+    okta.requests()
+        .iter()
+        .filter(|r| r.operation == Some("token"))
+        .map(|r| r.header("dpop").is_some())
+        .collect()
+}
+
+/// The `Authorization` scheme of the last API call.
+fn last_api_scheme(okta: &FakeOkta) -> Option<String> {
+    okta.requests()
+        .into_iter()
+        .rfind(|r| r.path.starts_with("/api/"))
+        .and_then(|r| r.header("authorization").map(str::to_owned))
+        .and_then(|a| a.split(' ').next().map(str::to_owned))
+}
+
+/// A DPoP client (the default) for a registered service app that does not require DPoP.
+async fn non_dpop_app() -> Result<(FakeOkta, Client), Box<dyn std::error::Error>> {
+    let okta = FakeOkta::start().await?;
+    okta.register_service_app("0oaPlain", ServiceAppKey::Pem(RSA_PEM.to_owned()))?;
+    let client = Client::builder()
+        .org_url(okta.base_url())
+        .private_key_jwt("0oaPlain", RSA_PEM, ["okta.inlineHooks.read"])
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+    Ok((okta, client))
+}
+
+/// Item 3: a service app without "Require DPoP" that refuses the proof-bound token request
+/// (`400 invalid_dpop_proof`, as okta-sdk-python's DPoP error help describes). The client
+/// sends one plain token request, uses the Bearer token, and remembers it: the next token
+/// request carries no proof.
+#[tokio::test]
+async fn a_non_dpop_app_that_refuses_proofs_gets_one_plain_request_remembered() -> TestResult {
+    let (okta, client) = non_dpop_app().await?;
+    assert!(okta.refuse_unsolicited_dpop("0oaPlain", true));
+    client.hook_keys().list().send().await?;
+    // Nonce challenge, the refused proof, then the plain request.
+    assert_eq!(token_proofs(&okta), vec![true, true, false]);
+    assert_eq!(last_api_scheme(&okta).as_deref(), Some("Bearer"));
+    okta.revoke_tokens();
+    okta.clear_requests();
+    client.hook_keys().list().send().await?;
+    assert_eq!(token_proofs(&okta), vec![false], "remembered: no proof");
+    assert_eq!(last_api_scheme(&okta).as_deref(), Some("Bearer"));
+    Ok(())
+}
+
+/// Item 3: a service app without "Require DPoP" that ignores the proof and issues a Bearer token
+/// (what okta-sdk-golang PR #597 reports from real orgs). The Bearer token is used as such, with
+/// no DPoP header, and later token requests carry no proof.
+#[tokio::test]
+async fn a_non_dpop_app_that_ignores_proofs_is_used_with_bearer_tokens() -> TestResult {
+    let (okta, client) = non_dpop_app().await?;
+    assert!(okta.ignore_unsolicited_dpop("0oaPlain", true));
+    client.hook_keys().list().send().await?;
+    assert_eq!(token_proofs(&okta), vec![true, true]);
+    let api = okta
+        .requests()
+        .into_iter()
+        .rfind(|r| r.path.starts_with("/api/"))
+        .ok_or("the API call")?;
+    assert_eq!(api.header("dpop"), None);
+    assert_eq!(last_api_scheme(&okta).as_deref(), Some("Bearer"));
+    okta.revoke_tokens();
+    okta.clear_requests();
+    client.hook_keys().list().send().await?;
+    assert_eq!(token_proofs(&okta), vec![false]);
+    Ok(())
+}
+
+/// Breaks the signature of every DPoP proof sent to the token endpoint.
+#[derive(Debug)]
+struct BreakTokenProof {
+    inner: idp_okta::ReqwestTransport,
+}
+
+#[async_trait::async_trait]
+impl idp_okta::Transport for BreakTokenProof {
+    async fn send(
+        &self,
+        mut request: idp_okta::HttpRequest,
+    ) -> Result<idp_okta::HttpResponse, idp_okta::TransportError> {
+        if request.uri().path() == "/oauth2/v1/token" {
+            let broken = request
+                .headers()
+                .get("dpop")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|p| p.rsplit_once('.'))
+                .map(|(signed, _)| format!("{signed}.AAAA"));
+            if let Some(value) = broken.and_then(|b| http::HeaderValue::from_str(&b).ok()) {
+                request.headers_mut().insert("dpop", value);
+            }
+        }
+        self.inner.send(request).await
+    }
+}
+
+/// Item 3, the other side: an app that does require DPoP and refuses a bad proof is not
+/// downgraded. The plain request is refused for want of a proof, so the error is the first
+/// refusal, with Okta's description of what was wrong with the proof.
+#[tokio::test]
+async fn a_dpop_app_refusing_a_bad_proof_is_not_downgraded() -> TestResult {
+    let transport = Arc::new(BreakTokenProof {
+        inner: idp_okta::ReqwestTransport::new()?,
+    });
+    let (okta, client) = dpop_client(Some(transport)).await?;
+    let err = client
+        .hook_keys()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected the refusal")?;
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("invalid_dpop_proof"), "{text}");
+    assert!(text.contains("signature"), "{text}");
+    assert!(text.contains("requires DPoP"), "{text}");
+    assert!(
+        !text.contains("BEGIN") && !text.contains("okta-at."),
+        "{text}"
+    );
+    assert_eq!(token_proofs(&okta), vec![true, true, false]);
+    Ok(())
+}

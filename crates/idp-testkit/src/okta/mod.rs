@@ -68,6 +68,8 @@ impl fmt::Debug for FakeOkta {
 struct ServiceApp {
     keys: Vec<DecodingKey>,
     require_dpop: bool,
+    /// What a token request with a DPoP proof gets when DPoP is not required (`token.rs`).
+    unsolicited_dpop: token::Unsolicited,
 }
 
 struct IssuedToken {
@@ -188,6 +190,7 @@ impl FakeOkta {
             .or_insert_with(|| ServiceApp {
                 keys: Vec::new(),
                 require_dpop: false,
+                unsolicited_dpop: token::Unsolicited::default(),
             })
             .keys
             .push(key);

@@ -102,6 +102,77 @@ fn public_from_private_pkcs8(der: &[u8]) -> Option<DecodingKey> {
     Some(DecodingKey::from_rsa_der(pair.public().as_ref()))
 }
 
+/// What a service app that does not require DPoP does with a token request that carries a
+/// DPoP proof anyway. Sources disagree on what Okta does, so the fake can do either:
+///
+/// - [`Unsolicited::Ignore`]: the proof is ignored and a plain `Bearer` token issued — what the
+///   okta-sdk-golang DPoP-first change (PR #597, for issue #598) reports from real orgs ("App does
+///   not require DPoP → Okta ignores the unsolicited proof and returns a Bearer token").
+/// - [`Unsolicited::Refuse`]: `400 invalid_dpop_proof` — what okta-sdk-python's
+///   `okta/errors/dpop_errors.py` (v3.4.4) tells users who see `invalid_dpop_proof` to check
+///   ("Verify dpopEnabled=True in both SDK config AND Okta application settings"), and what
+///   issue 13 of this project describes.
+/// - [`Unsolicited::Bind`] (the default, the fake's original behaviour, which RFC 9449 §5
+///   allows): the token is bound to the proof's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Unsolicited {
+    /// Bind the token to the proof's key (RFC 9449 allows it; kept as the default).
+    #[default]
+    Bind,
+    /// Ignore the proof and issue a `Bearer` token (okta-sdk-golang PR #597).
+    Ignore,
+    /// Refuse the request with `400 invalid_dpop_proof` (okta-sdk-python `dpop_errors.py`).
+    Refuse,
+}
+
+/// The `error_description` of a refused unsolicited proof. Okta does not publish this text; the
+/// wording is the fake's own, the code (`invalid_dpop_proof`) is the one okta-sdk-python's
+/// DPoP error help answers with "enable DPoP in the Okta application settings".
+const UNSOLICITED_DPOP: &str =
+    "DPoP proof JWT was provided but the client is not configured for DPoP-bound access tokens.";
+
+impl super::FakeOkta {
+    /// Makes a service app that does not require DPoP refuse token requests that carry a DPoP
+    /// proof anyway (`400 invalid_dpop_proof`, see `Unsolicited::Refuse` for the source), or,
+    /// with `false`, go back to binding the token to the proof. Returns false if the app is
+    /// unknown.
+    pub fn refuse_unsolicited_dpop(&self, client_id: &str, refuse: bool) -> bool {
+        self.set_unsolicited(
+            client_id,
+            if refuse {
+                Unsolicited::Refuse
+            } else {
+                Unsolicited::Bind
+            },
+        )
+    }
+
+    /// Makes a service app that does not require DPoP ignore a DPoP proof on a token request and
+    /// issue a plain `Bearer` token (okta-sdk-golang PR #597), or, with `false`, go back to
+    /// binding the token to the proof. Returns false if the app is unknown.
+    pub fn ignore_unsolicited_dpop(&self, client_id: &str, ignore: bool) -> bool {
+        self.set_unsolicited(
+            client_id,
+            if ignore {
+                Unsolicited::Ignore
+            } else {
+                Unsolicited::Bind
+            },
+        )
+    }
+
+    fn set_unsolicited(&self, client_id: &str, policy: Unsolicited) -> bool {
+        let mut data = lock(&self.state.data);
+        match data.service_apps.get_mut(client_id) {
+            Some(app) => {
+                app.unsolicited_dpop = policy;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// The token endpoint URL (the client assertion's `aud`, the DPoP proof's `htu`).
 pub(super) fn token_url(state: &OktaState) -> String {
     format!("{}/oauth2/v1/token", state.base_url)
@@ -135,6 +206,13 @@ fn grant(
     if app.require_dpop && proof.is_none() {
         return Err(invalid_dpop_proof("The DPoP proof JWT header is missing."));
     }
+    let proof = match (app.require_dpop, proof, app.unsolicited_dpop) {
+        (false, Some(_), Unsolicited::Refuse) => {
+            return Err(invalid_dpop_proof(UNSOLICITED_DPOP));
+        }
+        (false, Some(_), Unsolicited::Ignore) => None,
+        (_, proof, _) => proof,
+    };
     let claims = verify_assertion(app, assertion, &client_id, &token_url)?;
     let jti = fresh_assertion_jti(data, &claims)?;
     let scopes = requested_scopes(field("scope"))?;
