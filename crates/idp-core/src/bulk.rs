@@ -569,6 +569,12 @@ impl<O: Operation + 'static> BulkStream<O> {
         stream
     }
 
+    /// The next outcome, in completion order (`None` once every item has ended) — the
+    /// [`Stream`] without importing a futures crate.
+    pub async fn next(&mut self) -> Option<BulkOutcome<O>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
     /// Where the batch stands now; items in flight are listed as
     /// [`BulkReport::interrupted`] (they are, if the stream is dropped now).
     pub fn report(&self) -> BulkReport {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use http::Method;
 use idp_core::{
-    Body, Error, NextPage, Operation, Paginated, PathParams, Query, ResponseMeta, Result,
+    Body, Bulk, Error, NextPage, Operation, Paginated, PathParams, Query, ResponseMeta, Result,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -510,5 +510,80 @@ impl ApplicationUsers<'_> {
     ) -> Request<UpdateApplicationUser<P>> {
         self.client
             .request(UpdateApplicationUser::new(app_id, user_id, request))
+    }
+
+    /// Assigns many users to app `app_id`: one [`AssignUserToApplication`] per request, run as a
+    /// [`Bulk`] batch (bounded concurrency on the client's rate budget, one outcome per item,
+    /// a resumable report). Items are keyed by user id ([`Bulk::key_by`]), so a resumed batch
+    /// matches users, not positions. An assignment is a POST: it is never sent twice.
+    ///
+    /// ```
+    /// # async fn run(okta: idp_okta::Client) -> idp_okta::Result<()> {
+    /// use idp_okta::models::AppUserAssignRequest;
+    ///
+    /// let users = ["00u1", "00u2", "00u3"];
+    /// let report = okta
+    ///     .application_users()
+    ///     .assign_many("0oa1app", users.map(AppUserAssignRequest::new))
+    ///     .run()
+    ///     .await;
+    /// for failure in &report.failed {
+    ///     eprintln!("{:?}: {}", failure.key, failure.error.message);
+    /// }
+    /// // Later, from the saved report: only what did not finish is sent.
+    /// let saved = serde_json::to_string(&report).expect("a report serializes");
+    /// let again = okta
+    ///     .application_users()
+    ///     .assign_many("0oa1app", users.map(AppUserAssignRequest::new))
+    ///     .resume(serde_json::from_str(&saved).expect("and reads back"))?
+    ///     .run()
+    ///     .await;
+    /// assert_eq!(again.skipped.len(), report.succeeded.len() + report.failed.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn assign_many<P: ProfileBody>(
+        &self,
+        app_id: impl Into<String>,
+        requests: impl IntoIterator<Item = AppUserAssignRequest<P>>,
+    ) -> Bulk<AssignUserToApplication<P>> {
+        let app_id = app_id.into();
+        let ops = requests
+            .into_iter()
+            .map(|r| AssignUserToApplication::new(app_id.clone(), r));
+        self.client.bulk(ops).key_by(|op| op.body.id.clone())
+    }
+
+    /// Unassigns many users from app `app_id`: one [`UnassignUserFromApplication`] per user id,
+    /// run as a [`Bulk`] batch keyed by user id. Destructive: the app profiles are lost.
+    pub fn unassign_many<U: Into<String>>(
+        &self,
+        app_id: impl Into<String>,
+        user_ids: impl IntoIterator<Item = U>,
+    ) -> Bulk<UnassignUserFromApplication> {
+        let app_id = app_id.into();
+        let ops = user_ids
+            .into_iter()
+            .map(|u| UnassignUserFromApplication::new(app_id.clone(), u));
+        self.client.bulk(ops).key_by(|op| op.user_id.clone())
+    }
+
+    /// Updates many assignments of app `app_id`: one [`UpdateApplicationUser`] per
+    /// `(user id, update)`, run as a [`Bulk`] batch keyed by user id. An update is a POST: it
+    /// is never sent twice.
+    pub fn update_many<P, U, R>(
+        &self,
+        app_id: impl Into<String>,
+        updates: impl IntoIterator<Item = (U, R)>,
+    ) -> Bulk<UpdateApplicationUser<P>>
+    where
+        P: ProfileBody,
+        U: Into<String>,
+        R: Into<AppUserUpdateRequest<P>>,
+    {
+        let app_id = app_id.into();
+        let ops = updates
+            .into_iter()
+            .map(|(u, r)| UpdateApplicationUser::new(app_id.clone(), u, r));
+        self.client.bulk(ops).key_by(|op| op.user_id.clone())
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 mod auth;
+mod bulk;
 mod common;
 mod conditions;
 mod models;
