@@ -533,10 +533,7 @@ mod tests {
             let b = budget.clone();
             Permit::new(move |obs| b.release("b", seq, obs))
         };
-        assert!(matches!(
-            budget.try_take("b", at(100)),
-            Step::WaitForSlot
-        ));
+        assert!(matches!(budget.try_take("b", at(100)), Step::WaitForSlot));
         drop(permit);
         go(&budget, "b", at(100));
     }

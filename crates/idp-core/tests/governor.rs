@@ -1,0 +1,246 @@
+//! The rate governor through the client: pacing from the rate-limit headers of the answers, and
+//! the concurrency cap a concurrency 429 lowers. Time is a `ManualClock`; no test measures time.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use futures_util::FutureExt;
+use http::{HeaderMap, Method, StatusCode};
+use idp_core::governor::BudgetContext;
+use idp_core::{
+    Client, ErrorBody, HttpRequest, HttpResponse, Operation, Provider, RateLimit, Reset,
+    RetryPolicy, Transport, TransportError,
+};
+use idp_test_support::{AdvancingSleeper, ManualClock, MockTransport, RecordingSleeper};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const T0: u64 = 1_700_000_000;
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// A provider with Okta-shaped rules: `x-limit`, `x-remaining`, `x-reset` (epoch seconds), and a
+/// concurrency 429 shows limit = remaining = 0.
+#[derive(Debug)]
+struct Paced;
+
+impl Provider for Paced {
+    const NAME: &'static str = "paced";
+    const USER_AGENT: &'static str = "idp-test/0.0";
+
+    fn parse_error(_status: StatusCode, _headers: &HeaderMap, _body: &[u8]) -> ErrorBody {
+        ErrorBody::default()
+    }
+
+    fn request_id(_headers: &HeaderMap) -> Option<String> {
+        None
+    }
+
+    fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
+        RateLimit::from_headers(
+            headers,
+            ["x-limit", "x-remaining", "x-reset"],
+            Reset::EpochSeconds,
+            now,
+        )
+    }
+
+    fn rate_bucket(_operation_id: &'static str, _path_template: &'static str) -> &'static str {
+        "things"
+    }
+
+    fn is_concurrency_limited(_headers: &HeaderMap, rl: Option<&RateLimit>) -> bool {
+        rl.is_some_and(|rl| rl.limit == Some(0) && rl.remaining == Some(0))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct GetThing;
+
+impl Operation for GetThing {
+    type Provider = Paced;
+    type Output = serde_json::Value;
+    const ID: &'static str = "getThing";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/things";
+}
+
+/// The mock transport, noting the client's clock at each request it receives.
+#[derive(Debug, Clone)]
+struct Timed {
+    mock: MockTransport,
+    clock: ManualClock,
+    sent_at: Arc<Mutex<Vec<SystemTime>>>,
+}
+
+#[async_trait]
+impl Transport for Timed {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        use idp_core::retry::Clock;
+        self.sent_at.lock().unwrap().push(self.clock.now());
+        self.mock.send(request).await
+    }
+}
+
+#[tokio::test]
+async fn the_governor_delays_a_request_when_remaining_reaches_zero_until_the_reset() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let sleeper = AdvancingSleeper::new(&clock);
+    let mock = MockTransport::new();
+    let reset = (T0 + 30).to_string();
+    let last = [
+        ("x-limit", "10"),
+        ("x-remaining", "0"),
+        ("x-reset", reset.as_str()),
+    ];
+    mock.push(200, &last, "{}");
+    mock.push(200, &[("x-limit", "10"), ("x-remaining", "9")], "{}");
+    let timed = Timed {
+        mock: mock.clone(),
+        clock: clock.clone(),
+        sent_at: Arc::default(),
+    };
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(timed.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .governor(true)
+        .build()?;
+
+    client.execute(&GetThing).await?;
+    client.execute(&GetThing).await?;
+
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(30)],
+        "the second request waited for the window's reset, before it was sent"
+    );
+    assert_eq!(*timed.sent_at.lock().unwrap(), vec![at(T0), at(T0 + 30)]);
+    assert_eq!(
+        mock.request_count(),
+        2,
+        "and nothing was refused or retried"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_bucket_with_requests_left_is_not_delayed() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let sleeper = RecordingSleeper::new();
+    let mock = MockTransport::new();
+    let reset = (T0 + 30).to_string();
+    for left in ["3", "2", "1"] {
+        mock.push(
+            200,
+            &[
+                ("x-limit", "10"),
+                ("x-remaining", left),
+                ("x-reset", &reset),
+            ],
+            "{}",
+        );
+    }
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .governor(true)
+        .build()?;
+    for _ in 0..3 {
+        client.execute(&GetThing).await?;
+    }
+    assert_eq!(sleeper.waits(), Vec::<Duration>::new());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_concurrency_429_lowers_the_in_flight_limit() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let mock = MockTransport::new();
+    let concurrent = [
+        ("x-limit", "0"),
+        ("x-remaining", "0"),
+        ("x-reset", "1700000001"),
+    ];
+    mock.push(429, &concurrent, "{}");
+    mock.push(200, &[], "{}");
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(RecordingSleeper::new()))
+        .retry_policy(RetryPolicy::default().max_retries(1))
+        .governor(true)
+        .max_concurrency(8)
+        .build()?;
+    let budget = client.rate_budget().clone();
+    assert_eq!(budget.concurrency(), 8);
+
+    client.execute(&GetThing).await?;
+    assert_eq!(mock.request_count(), 2, "the 429 was retried");
+    // Halved by the 429; the one success after it adds 1/4.
+    assert_eq!(budget.concurrency(), 4);
+
+    // Four slots now, whatever the maximum: a fifth request waits until one is given back.
+    let sleeper = RecordingSleeper::new();
+    let cx = BudgetContext {
+        clock: &clock,
+        sleeper: &sleeper,
+    };
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(
+            budget
+                .acquire("things", &cx)
+                .now_or_never()
+                .expect("a free slot"),
+        );
+    }
+    assert!(
+        budget.acquire("things", &cx).now_or_never().is_none(),
+        "4 in flight is the limit"
+    );
+    drop(held.pop());
+    assert!(budget.acquire("things", &cx).now_or_never().is_some());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let mock = MockTransport::new();
+    mock.push(
+        429,
+        &[
+            ("x-limit", "600"),
+            ("x-remaining", "0"),
+            ("retry-after", "2"),
+        ],
+        "{}",
+    );
+    mock.push(200, &[], "{}");
+    let sleeper = AdvancingSleeper::new(&clock);
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .retry_policy(RetryPolicy::default().max_retries(1))
+        .governor(true)
+        .build()?;
+    client.execute(&GetThing).await?;
+    assert_eq!(client.rate_budget().concurrency(), 8);
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(2)],
+        "the retry waited out Retry-After once; the bucket was open again by then"
+    );
+    Ok(())
+}
