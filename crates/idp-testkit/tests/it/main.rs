@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod authress;
+mod conformance;
 mod faults;
 mod kinde;
 mod okta;
