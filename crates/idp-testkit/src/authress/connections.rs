@@ -325,7 +325,13 @@ fn iso8601_duration(s: &str) -> bool {
 /// The `400` Authress answers when the body does not match the schema (see above): the
 /// `title` lists every violation the way Ajv's `errorsText` words them.
 fn invalid_request(violations: &[Violation]) -> Response {
-    let text: Vec<String> = violations.iter().map(ajv_text).collect();
+    invalid_at("request.body", violations)
+}
+
+/// [`invalid_request`] for a part of the request (`request.body`, `request.path`,
+/// `request.query`).
+fn invalid_at(part: &str, violations: &[Violation]) -> Response {
+    let text: Vec<String> = violations.iter().map(|v| ajv_text(part, v)).collect();
     error(
         StatusCode::BAD_REQUEST,
         "InvalidRequest",
@@ -336,10 +342,10 @@ fn invalid_request(violations: &[Violation]) -> Response {
 /// One violation in Ajv 8's words (`ajv/lib/vocabularies/*`: "must be string", "must NOT have
 /// more than 32 characters", "must be equal to one of the allowed values" — to which
 /// openapi-data-validator's `augmentAjvErrors` appends the values), at `request.body…`.
-fn ajv_text(v: &Violation) -> String {
-    let at = |path: &str| join("request.body", path);
+fn ajv_text(part: &str, v: &Violation) -> String {
+    let at = |path: &str| join(part, path);
     match &v.problem {
-        Problem::Syntax => "request.body must be object".to_owned(),
+        Problem::Syntax => format!("{part} must be object"),
         Problem::Type { expected } => format!("{} must be {expected}", at(&v.path)),
         Problem::Missing => format!(
             "{} must have required property '{}'",
@@ -361,6 +367,63 @@ fn ajv_text(v: &Violation) -> String {
         ),
         Problem::Range { min, max } => format!("{} must be >= {min} and <= {max}", at(&v.path)),
         Problem::Rule(text) => format!("{} {text}", at(&v.path)),
+    }
+}
+
+/// `ConnectionIdPath` / `UserIdPath` (the spec's path parameters), which Authress's validator
+/// checks like the body: `connectionId` 1–64 characters; `userId` 1–64 characters matching
+/// `^[a-zA-Z0-9+._|\/~:@\s-]+$`.
+fn check_path(connection_id: &str, user_id: Option<&str>) -> Result<(), Response> {
+    let mut c = Checks::default();
+    c.length("connectionId", Some(connection_id), 1, 64);
+    if let Some(user) = user_id {
+        c.length("userId", Some(user), 1, 64);
+        c.pattern("userId", Some(user), USER_ID_PATTERN, |s| {
+            !s.is_empty()
+                && s.chars().all(|ch| {
+                    ch.is_ascii_alphanumeric() || ch.is_whitespace() || "+._|/~:@-".contains(ch)
+                })
+        });
+    }
+    c.finish().map_err(|v| invalid_at("request.path", &v))
+}
+
+const USER_ID_PATTERN: &str = "^[a-zA-Z0-9+._|\\/~:@\\s-]+$";
+
+/// The query of `getConnections`: `limit` (`LimitQuery`: an integer, `minimum: 1`), `cursor` and
+/// `filter` (strings). A parameter the operation does not declare is refused, as Authress's
+/// validator does (openapi-data-validator.js `processQueryParam`: "Unknown query parameter
+/// 'x'", with `allowUnknownQueryParameters: false`, the setting its own tests of Authress's
+/// spec use).
+fn check_list_query(query: &[(String, String)]) -> Result<(), Response> {
+    if let Some((name, _)) = query
+        .iter()
+        .find(|(k, _)| !["limit", "cursor", "filter"].contains(&k.as_str()))
+    {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            &format!("InvalidRequest: Unknown query parameter '{name}'."),
+        ));
+    }
+    match query_get(query, "limit").map(str::parse::<i64>) {
+        None | Some(Ok(1..)) => Ok(()),
+        Some(Ok(_)) => Err(invalid_at(
+            "request.query",
+            &[Violation::new(
+                "limit",
+                Problem::Rule("must be >= 1".into()),
+            )],
+        )),
+        Some(Err(_)) => Err(invalid_at(
+            "request.query",
+            &[Violation::new(
+                "limit",
+                Problem::Type {
+                    expected: "integer",
+                },
+            )],
+        )),
     }
 }
 
@@ -414,6 +477,9 @@ pub(super) fn create(state: &AuthressState, body: &[u8]) -> Response {
 
 /// `getConnection`.
 pub(super) fn get(state: &AuthressState, id: &str) -> Response {
+    if let Err(r) = check_path(id, None) {
+        return r;
+    }
     match lock(&state.data).connections.get(id) {
         Some(c) => links_json(StatusCode::OK, &public_view(c)),
         None => not_found(NO_CONNECTION),
@@ -432,6 +498,9 @@ pub(super) fn get(state: &AuthressState, id: &str) -> Response {
 /// returns `clientSecret` (see [`public_view`]), a GET → edit → PUT that does not set the secret
 /// again drops it, which is what the SDK guards against.
 pub(super) fn update(state: &AuthressState, id: &str, body: &[u8]) -> Response {
+    if let Err(r) = check_path(id, None) {
+        return r;
+    }
     let map = match validate(body) {
         Ok(m) => m,
         Err(r) => return r,
@@ -448,6 +517,9 @@ pub(super) fn update(state: &AuthressState, id: &str, body: &[u8]) -> Response {
 
 /// `deleteConnection`.
 pub(super) fn delete(state: &AuthressState, id: &str) -> Response {
+    if let Err(r) = check_path(id, None) {
+        return r;
+    }
     match lock(&state.data).connections.remove(id) {
         Some(_) => no_content(),
         None => not_found(NO_CONNECTION),
@@ -456,6 +528,9 @@ pub(super) fn delete(state: &AuthressState, id: &str) -> Response {
 
 /// `getConnectionCredentials`: the access token set with `set_user_credentials`.
 pub(super) fn user_credentials(state: &AuthressState, id: &str, user: &str) -> Response {
+    if let Err(r) = check_path(id, Some(user)) {
+        return r;
+    }
     let data = lock(&state.data);
     if !data.connections.contains_key(id) {
         return not_found(NO_CONNECTION);
@@ -497,6 +572,9 @@ fn matches_filter(c: &Value, filter: Option<&str>) -> bool {
 /// `getConnections`: `limit`, `cursor` and `filter`; `pagination.next.cursor` when more follow.
 pub(super) fn list(state: &AuthressState, query: Option<&str>) -> Response {
     let query = query_pairs(query);
+    if let Err(r) = check_list_query(&query) {
+        return r;
+    }
     let Some(limit) = page_size(query_get(&query, "limit"), DEFAULT_LIMIT, MAX_LIMIT) else {
         return bad_request("limit must be a positive integer.");
     };

@@ -513,3 +513,61 @@ async fn kinde_refuses_null_and_mistyped_top_level_fields() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn authress_validates_path_and_query_parameters_like_the_body() -> TestResult {
+    let fake = FakeAuthress::start().await?;
+    fake.seed_connections(1);
+    let base = format!("{}/v1/connections", fake.base_url());
+    let auth = crate::authress::bearer(&fake);
+    let cases = [
+        (
+            format!("{base}?limit=0"),
+            "InvalidRequest: request.query.limit must be >= 1.",
+        ),
+        (
+            format!("{base}?limit=many"),
+            "InvalidRequest: request.query.limit must be integer.",
+        ),
+        (
+            format!("{base}?page=2"),
+            "InvalidRequest: Unknown query parameter 'page'.",
+        ),
+        (
+            format!("{base}/{}", "c".repeat(65)),
+            "InvalidRequest: request.path.connectionId must NOT have more than 64 characters.",
+        ),
+        (
+            format!("{base}/con_seed_00000000/users/a%23b/credentials"),
+            "InvalidRequest: request.path.userId must match pattern \"^[a-zA-Z0-9+._|\\/~:@\\s-]+$\".",
+        ),
+    ];
+    for (url, title) in cases {
+        let (status, body) = json(
+            http()
+                .get(&url)
+                .header("authorization", &auth)
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 400, "{url}");
+        assert_eq!(
+            body,
+            json!({"errorCode": "InvalidRequest", "title": title}),
+            "{url}"
+        );
+    }
+    // A user id with `|`, `/`, `+`, `@`, `:` and a space is valid (it is just not found here).
+    let url = format!("{base}/con_seed_00000000/users/google%7C1%2F2%2Bx%40y%3Az%20w/credentials");
+    let (status, _) = json(
+        http()
+            .get(&url)
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(status, 404);
+    Ok(())
+}
