@@ -38,9 +38,12 @@ pub(super) fn seeded(base: &str, app_id: &str, k: u64) -> (String, Value) {
 
 /// The stored app user for an assignment body (`old` is the assignment it replaces, if any).
 ///
-/// The spec's `AppUserStatus` enum: an SSO-only assignment is `ACTIVE` with no `externalId`
-/// (nothing was created in the target app); when the app provisions users (an enabled default
-/// connection) it is `PROVISIONED` with the `externalId` of the account in the target app.
+/// The spec's `AppUserStatus` enum: an SSO-only assignment is `ACTIVE` with `"externalId": null`
+/// (nothing was created in the target app; the spec's own `AppUserCredUpdateResponse` and
+/// `AppUserProfUpdateResponse` examples serve exactly that, although the `AppUser` schema types
+/// `externalId` as a non-nullable string: a spec bug, okta.md §1.2); when the app provisions
+/// users (an enabled default connection) it is `PROVISIONED` with the `externalId` of the
+/// account in the target app.
 fn new_app_user(
     base: &str,
     app_id: &str,
@@ -77,6 +80,7 @@ fn new_app_user(
             "user": { "href": format!("{base}/api/v1/users/{}", encode_segment(id)) },
         },
     });
+    user["externalId"] = Value::Null;
     if provisioned {
         let external = old
             .and_then(|o| o.get("externalId"))
