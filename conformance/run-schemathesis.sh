@@ -130,9 +130,12 @@ for p in "${PROVIDERS[@]}"; do
   include=()
   for op in "${ops[@]}"; do include+=(--include-operation-id "$op"); done
   budget=$(budget_of "$p")
+  # Outside the schemathesis command line, so a failed token request stops the script.
+  auth=$(authorization "$p")
+  if [ -z "${auth#* }" ]; then echo "no credentials for $p" >&2; exit 2; fi
   seed_args=()
   if [ "$SEED" != random ]; then seed_args=(--seed "$SEED"); fi
-  echo "== schemathesis: $p (${#ops[@]} operations, ≤ $MAX_EXAMPLES examples, ≤ ${budget}s)"
+  echo "== schemathesis: $p (${#ops[@]} operations, max $MAX_EXAMPLES examples, max ${budget}s)"
   mkdir -p "$OUT/$p"
   status=0
   # Run from the report directory so schemathesis' cache and example database stay in target/.
@@ -140,7 +143,7 @@ for p in "${PROVIDERS[@]}"; do
     cd "$OUT/$p"
     "$VENV/bin/schemathesis" --no-color --config-file "$ROOT/conformance/schemathesis.toml" run "$spec" \
       --url "$(fake "$p" base_url)" \
-      -H "Authorization: $(authorization "$p")" \
+      -H "Authorization: $auth" \
       "${include[@]}" \
       --checks all \
       --max-examples "$MAX_EXAMPLES" \

@@ -335,7 +335,8 @@ def cmd_report(args) -> int:
                 print(f"    response: {short(o.response)}")
             if f.entry:
                 print(f"    allowlisted by line {f.entry.line_no}: {f.entry.reason} ({f.entry.source})")
-    unused = [e for e in entries if e.hits == 0]
+    ran = {run.split("=", 1)[0] for run in args.run}
+    unused = [e for e in entries if e.hits == 0 and e.provider in ran]
     if unused:
         print(f"\n== allowlist lines that matched nothing this run (bounded random runs need not hit every one): {len(unused)}")
         for e in unused:
