@@ -330,18 +330,41 @@ fn org_url(raw: Option<String>) -> Result<BaseUrl> {
     let raw = raw.ok_or_else(|| {
         Error::invalid_input("okta: an org URL is required (org_url or OKTA_CLIENT_ORGURL)")
     })?;
-    if raw.contains("{yourOktaDomain}") {
+    // The checks of Okta's Python SDK (`okta/config/config_validator.py`, `_validate_org_url`).
+    let lower = raw.trim().to_ascii_lowercase();
+    if lower.contains("{youroktadomain}") {
         return Err(Error::invalid_input(
             "okta: replace {yourOktaDomain} in the org URL with your Okta domain",
         ));
     }
+    if lower.matches("://").count() > 1 {
+        return Err(Error::invalid_input(
+            "okta: the org URL has a typo (`://` appears twice); it should look like https://acme.okta.com",
+        ));
+    }
     let org = BaseUrl::parse(&raw)?;
-    if org.host().contains("-admin.") {
+    let host = org.host().to_ascii_lowercase();
+    if host.contains("-admin") {
         return Err(Error::invalid_input(
             "okta: the org URL must not be the admin console URL (remove `-admin` from the host)",
         ));
     }
+    if host.ends_with(".com.com") {
+        return Err(Error::invalid_input(
+            "okta: the org URL has a typo (the host ends in `.com.com`)",
+        ));
+    }
     Ok(org)
+}
+
+/// Whether a secret still holds a documentation placeholder (`{apiToken}`, compared in lower
+/// case as Okta's Python SDK does); the secret itself is never shown.
+fn is_placeholder(secret: &SecretString, placeholder: &str) -> bool {
+    use idp_core::auth::ExposeSecret;
+    secret
+        .expose_secret()
+        .to_ascii_lowercase()
+        .contains(placeholder)
 }
 
 /// The credentials of a built-in authentication mode.
@@ -353,6 +376,18 @@ fn built_in_credentials(
     refresh_before: Duration,
 ) -> Result<Arc<dyn Credentials>> {
     Ok(match auth {
+        Some(AuthMode::ApiToken(t)) if is_placeholder(&t, "{apitoken}") => {
+            return Err(Error::invalid_input(
+                "okta: replace {apiToken} with your Okta API token",
+            ));
+        }
+        Some(AuthMode::PrivateKey { client_id, .. })
+            if client_id.to_ascii_lowercase().contains("{clientid}") =>
+        {
+            return Err(Error::invalid_input(
+                "okta: replace {clientId} with the client id of your service app",
+            ));
+        }
         Some(AuthMode::ApiToken(t)) => Arc::new(StaticToken::new("SSWS", &t)?),
         Some(AuthMode::AccessToken(t)) => Arc::new(StaticToken::bearer(&t)?),
         Some(AuthMode::PrivateKey {

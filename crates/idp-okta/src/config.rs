@@ -1,4 +1,21 @@
-//! Configuration from the environment, with the variable names of Okta's official SDKs.
+//! Configuration from `okta.yaml` files and the environment, with the file layout and variable
+//! names of Okta's official SDKs.
+//!
+//! [`ClientBuilder::from_env`] reads, each source overriding the one before:
+//!
+//! 1. `~/.okta/okta.yaml` (the user's file),
+//! 2. `./okta.yaml` (the current directory's),
+//! 3. the `OKTA_CLIENT_*` environment variables,
+//!
+//! and builder calls made afterwards override all three. The files are read with the `yaml`
+//! feature (on by default); their keys (`okta.client.orgUrl`, `token`, `authorizationMode`,
+//! `clientId`, `scopes`, `privateKey`, `privateKeyId`, `connectionTimeout`, `requestTimeout`,
+//! `rateLimit.maxRetries`) stand for the variables below, and errors name the variable.
+//! [`ClientBuilder::from_okta_yaml_in`] takes the two directories and the variables explicitly.
+//!
+//! The org URL is checked as the official SDKs check it: `https` (plain `http` only for a
+//! loopback host), no `{yourOktaDomain}` placeholder, no `-admin` host, no `.com.com` or doubled
+//! `://` typo; a token that still reads `{apiToken}` is refused.
 //!
 //! | variable | meaning |
 //! | --- | --- |
@@ -21,21 +38,68 @@ use std::time::Duration;
 
 use idp_core::{EnvVars, Error, Result, RetryPolicy};
 
+#[cfg(feature = "yaml")]
+mod yaml;
+
 use crate::client::{Client, ClientBuilder};
 
 impl ClientBuilder {
-    /// A builder configured from the environment (see the [module docs](crate::config) for the
-    /// variables). Builder calls made afterwards override it.
+    /// A builder configured as Okta's official SDKs configure themselves: `~/.okta/okta.yaml`,
+    /// then `./okta.yaml`, then the environment variables, each overriding the one before (see
+    /// the [module docs](crate::config)). Without the `yaml` feature only the environment is
+    /// read. Builder calls made afterwards override it.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for missing variables (all
-    /// of them named in one error) or an invalid one, never echoing a secret.
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for missing settings (all
+    /// of them named in one error), an invalid one, or an `okta.yaml` that cannot be read or is
+    /// not YAML (the file and line named), never echoing a secret.
     pub fn from_env() -> Result<ClientBuilder> {
-        ClientBuilder::from_env_vars(EnvVars::system())
+        #[cfg(feature = "yaml")]
+        {
+            let cwd = std::env::current_dir().ok();
+            ClientBuilder::from_okta_yaml_in(
+                yaml::home_dir().as_deref(),
+                cwd.as_deref(),
+                EnvVars::system(),
+            )
+        }
+        #[cfg(not(feature = "yaml"))]
+        {
+            ClientBuilder::from_env_vars(EnvVars::system())
+        }
     }
 
-    /// A builder configured from any lookup of the same variables (tests and secret stores pass
-    /// `EnvVars::from_fn(..)` instead of the process environment).
+    /// As [`ClientBuilder::from_env`] with the directories and variables given:
+    /// `<home>/.okta/okta.yaml`, then `<project_dir>/okta.yaml`, then `env` (a file that does not
+    /// exist is skipped; `None` skips that file).
+    ///
+    /// ```no_run
+    /// # fn main() -> idp_okta::Result<()> {
+    /// use std::path::Path;
+    /// let client = idp_okta::ClientBuilder::from_okta_yaml_in(
+    ///     Some(Path::new("/home/ci")),
+    ///     Some(Path::new("/srv/app")),
+    ///     idp_okta::EnvVars::system(),
+    /// )?
+    /// .build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::from_env`].
+    #[cfg(feature = "yaml")]
+    pub fn from_okta_yaml_in<F: Fn(&str) -> Option<String>>(
+        home: Option<&std::path::Path>,
+        project_dir: Option<&std::path::Path>,
+        env: EnvVars<F>,
+    ) -> Result<ClientBuilder> {
+        let files = yaml::load(&yaml::paths(home, project_dir))?;
+        let lookup = yaml::layered(move |name: &str| env.optional(name), files);
+        from_vars(EnvVars::from_fn(lookup))
+    }
+
+    /// A builder configured from the environment variables only, or from any lookup of them
+    /// (tests and secret stores pass `EnvVars::from_fn(..)` instead of the process environment).
     ///
     /// # Errors
     /// As [`ClientBuilder::from_env`].
@@ -45,9 +109,10 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A client configured from the environment variables of Okta's official SDKs
-    /// (`OKTA_CLIENT_ORGURL`, `OKTA_CLIENT_TOKEN`, `OKTA_CLIENT_AUTHORIZATIONMODE`, …; see the
-    /// [module docs](crate::config)).
+    /// A client configured as Okta's official SDKs configure themselves: `~/.okta/okta.yaml`,
+    /// `./okta.yaml` and the environment variables (`OKTA_CLIENT_ORGURL`, `OKTA_CLIENT_TOKEN`,
+    /// `OKTA_CLIENT_AUTHORIZATIONMODE`, …), later sources winning; see the
+    /// [module docs](crate::config).
     ///
     /// # Errors
     /// As [`ClientBuilder::from_env`], and as [`ClientBuilder::build`].
