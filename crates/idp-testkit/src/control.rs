@@ -9,7 +9,7 @@
 //! | `GET /__testkit/faults` | `{"pending": n}`: injections still armed |
 //! | `DELETE /__testkit/faults` | disarms every fault |
 //! | `POST /__testkit/reset` | forgets the fake's data, request log and faults (credentials stay valid) |
-//! | `POST /__testkit/seed` | seeds data: `{"n": 10}` (Okta also `"app_id"`, `"users": ["00u…"]`) |
+//! | `POST /__testkit/seed` | seeds data: `{"n": 10}` (Okta also `"app_id"`, `"users": ["00u…"]`; Authress also `"credentials": [{"connection_id", "user_id", "access_token"}]`) |
 //!
 //! A fault is armed with a JSON body naming its kind, how many requests it applies to (`count`,
 //! default 1) and optionally which requests (`operation`, an operationId or `token`; or `method`
@@ -92,6 +92,18 @@ pub(crate) struct SeedRequest {
     /// Okta: users to add to the org's directory (assignable, not yet assigned).
     #[serde(default)]
     pub(crate) users: Vec<String>,
+    /// Authress: the access tokens `getConnectionCredentials` returns, per (connection, user).
+    #[serde(default)]
+    pub(crate) credentials: Vec<SeedCredential>,
+}
+
+/// Authress: one `getConnectionCredentials` answer to seed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedCredential {
+    pub(crate) connection_id: String,
+    pub(crate) user_id: String,
+    pub(crate) access_token: String,
 }
 
 /// The body of `POST /__testkit/faults`.

@@ -274,6 +274,12 @@ impl Flavor for AuthressFlavor {
     }
 
     fn seed(&self, request: &SeedRequest) -> Value {
+        let mut data = lock(&self.state.data);
+        for c in &request.credentials {
+            let key = (c.connection_id.clone(), c.user_id.clone());
+            data.credentials.insert(key, c.access_token.clone());
+        }
+        drop(data);
         json!({ "ids": seed_connections(&self.state, request.n) })
     }
 

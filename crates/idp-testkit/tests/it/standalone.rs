@@ -1,5 +1,8 @@
 //! The standalone `idp-fakes` binary: ports, its JSON line, the control API, signals.
 
+// The process helpers below build fixtures; a failure there is a test failure.
+#![allow(clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
