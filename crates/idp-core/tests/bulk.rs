@@ -527,3 +527,18 @@ async fn an_empty_batch_and_a_finished_one_end_at_once() -> TestResult {
     assert!(again.is_success());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_batch_and_its_stream_are_send_and_run_on_a_spawned_task() -> TestResult {
+    fn is_send<T: Send>(_: &T) {}
+    let transport = ByPath::default();
+    let client = client(&transport);
+    let stream = client.bulk(ids(2).into_iter().map(GetThing)).stream();
+    is_send(&stream);
+    drop(stream);
+    let bulk = client.bulk(ids(3).into_iter().map(GetThing));
+    is_send(&bulk);
+    let report = tokio::spawn(bulk.run()).await?;
+    assert!(report.is_success());
+    Ok(())
+}
