@@ -58,14 +58,40 @@ impl Connection {
 /// [`Connection`], under the name Kinde's generated SDKs give it.
 pub type ConnectionConnection = Connection;
 
-/// The keys of a connection object, matched without allocating for the known ones.
+/// The keys of a connection object, matched without allocating for the known ones (the
+/// envelope's `code` and `message` too: they are dropped when the envelope is unwrapped).
 enum ConnectionKey {
     Id,
     Name,
     DisplayName,
     Strategy,
     Connection,
+    Code,
+    Message,
     Other(String),
+}
+
+impl ConnectionKey {
+    /// The key as it was on the wire.
+    fn name(&self) -> &str {
+        match self {
+            ConnectionKey::Id => "id",
+            ConnectionKey::Name => "name",
+            ConnectionKey::DisplayName => "display_name",
+            ConnectionKey::Strategy => "strategy",
+            ConnectionKey::Connection => "connection",
+            ConnectionKey::Code => "code",
+            ConnectionKey::Message => "message",
+            ConnectionKey::Other(k) => k,
+        }
+    }
+
+    fn into_name(self) -> String {
+        match self {
+            ConnectionKey::Other(k) => k,
+            known => known.name().to_owned(),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for ConnectionKey {
@@ -83,11 +109,183 @@ impl<'de> Deserialize<'de> for ConnectionKey {
                     "display_name" => ConnectionKey::DisplayName,
                     "strategy" => ConnectionKey::Strategy,
                     "connection" => ConnectionKey::Connection,
+                    "code" => ConnectionKey::Code,
+                    "message" => ConnectionKey::Message,
                     other => ConnectionKey::Other(other.to_owned()),
                 })
             }
         }
         deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// A connection object read key by key: the modelled fields, the envelope's parts, the rest.
+/// Shared by the streaming decode and the decode of an inner `connection` object, so both follow
+/// the same rule.
+#[derive(Default)]
+struct Parts {
+    out: Connection,
+    code: Option<Value>,
+    message: Option<Value>,
+    inner: Option<Inner>,
+}
+
+impl Parts {
+    /// The connection: the inner one when this is the envelope `{code, message, connection: {…}}`
+    /// (no flat field set; its code and message describe the envelope, not the connection),
+    /// else this one, with `code`, `message` and a non-envelope `connection` kept in `extra`.
+    fn finish(self) -> Result<Connection, serde_json::Error> {
+        let Parts {
+            mut out,
+            code,
+            message,
+            inner,
+        } = self;
+        let flat_fields_absent = out.id.is_none()
+            && out.name.is_none()
+            && out.display_name.is_none()
+            && out.strategy.is_none();
+        match inner {
+            Some(Inner::Object(pairs)) if flat_fields_absent => Inner::connection(pairs),
+            Some(inner) => {
+                out.extra
+                    .insert("connection".to_owned(), inner.into_value());
+                Parts::keep(&mut out, code, message);
+                Ok(out)
+            }
+            None => {
+                Parts::keep(&mut out, code, message);
+                Ok(out)
+            }
+        }
+    }
+
+    fn keep(out: &mut Connection, code: Option<Value>, message: Option<Value>) {
+        if let Some(code) = code {
+            out.extra.insert("code".to_owned(), code);
+        }
+        if let Some(message) = message {
+            out.extra.insert("message".to_owned(), message);
+        }
+    }
+}
+
+/// The value of a `connection` key: an object kept as its pairs (known keys not allocated, the
+/// connection built from them without a map in between), anything else as a JSON value.
+enum Inner {
+    Object(Vec<(ConnectionKey, Value)>),
+    Other(Value),
+}
+
+impl Inner {
+    /// The JSON value it was on the wire (duplicate keys: the last one wins, as in a `Value`).
+    fn into_value(self) -> Value {
+        match self {
+            Inner::Object(pairs) => {
+                Value::Object(pairs.into_iter().map(|(k, v)| (k.into_name(), v)).collect())
+            }
+            Inner::Other(v) => v,
+        }
+    }
+
+    /// The connection an inner object describes: what `Connection::deserialize` of its `Value`
+    /// gives, without building the map.
+    fn connection(mut pairs: Vec<(ConnectionKey, Value)>) -> Result<Connection, serde_json::Error> {
+        // A `Value` object holds each key once (the last one) and in key order: so do these.
+        pairs.sort_by(|a, b| a.0.name().cmp(b.0.name()));
+        pairs.dedup_by(|later, kept| {
+            let same = later.0.name() == kept.0.name();
+            if same {
+                std::mem::swap(later, kept);
+            }
+            same
+        });
+        let mut parts = Parts::default();
+        for (key, value) in pairs {
+            match key {
+                ConnectionKey::Id => parts.out.id = Deserialize::deserialize(value)?,
+                ConnectionKey::Name => parts.out.name = Deserialize::deserialize(value)?,
+                ConnectionKey::DisplayName => {
+                    parts.out.display_name = Deserialize::deserialize(value)?;
+                }
+                ConnectionKey::Strategy => parts.out.strategy = Deserialize::deserialize(value)?,
+                ConnectionKey::Code => parts.code = Some(value),
+                ConnectionKey::Message => parts.message = Some(value),
+                // A nested connection: rare, decoded from its value by the same rule.
+                ConnectionKey::Connection => parts.inner = Some(Inner::Other(value)),
+                ConnectionKey::Other(k) => {
+                    parts.out.extra.insert(k, value);
+                }
+            }
+        }
+        match parts.inner.take() {
+            Some(Inner::Other(v @ Value::Object(_)))
+                if parts.out.id.is_none()
+                    && parts.out.name.is_none()
+                    && parts.out.display_name.is_none()
+                    && parts.out.strategy.is_none() =>
+            {
+                Connection::deserialize(v)
+            }
+            other => {
+                parts.inner = other;
+                parts.finish()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Inner {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::value::SeqAccessDeserializer;
+        struct InnerVisitor;
+        impl<'de> serde::de::Visitor<'de> for InnerVisitor {
+            type Value = Inner;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Inner, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(key) = map.next_key::<ConnectionKey>()? {
+                    pairs.push((key, map.next_value::<Value>()?));
+                }
+                Ok(Inner::Object(pairs))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Inner, A::Error> {
+                Value::deserialize(SeqAccessDeserializer::new(seq)).map(Inner::Other)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::Bool(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::from(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::String(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::String(v)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::Null))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Inner, E> {
+                Ok(Inner::Other(Value::Null))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Inner, D::Error> {
+                Inner::deserialize(d)
+            }
+        }
+        deserializer.deserialize_any(InnerVisitor)
     }
 }
 
@@ -103,37 +301,27 @@ impl<'de> Deserialize<'de> for Connection {
                 self,
                 mut map: A,
             ) -> Result<Connection, A::Error> {
-                let mut out = Connection::default();
-                let mut inner: Option<Value> = None;
+                let mut parts = Parts::default();
                 while let Some(key) = map.next_key::<ConnectionKey>()? {
                     match key {
-                        ConnectionKey::Id => out.id = map.next_value()?,
-                        ConnectionKey::Name => out.name = map.next_value()?,
-                        ConnectionKey::DisplayName => out.display_name = map.next_value()?,
-                        ConnectionKey::Strategy => out.strategy = map.next_value()?,
-                        ConnectionKey::Connection => inner = Some(map.next_value()?),
+                        ConnectionKey::Id => parts.out.id = map.next_value()?,
+                        ConnectionKey::Name => parts.out.name = map.next_value()?,
+                        ConnectionKey::DisplayName => parts.out.display_name = map.next_value()?,
+                        ConnectionKey::Strategy => parts.out.strategy = map.next_value()?,
+                        ConnectionKey::Connection => parts.inner = Some(map.next_value()?),
+                        ConnectionKey::Code => parts.code = Some(map.next_value()?),
+                        ConnectionKey::Message => parts.message = Some(map.next_value()?),
                         ConnectionKey::Other(k) => {
                             let v: Value = map.next_value()?;
-                            out.extra.insert(k, v);
+                            parts.out.extra.insert(k, v);
                         }
                     }
                 }
-                let flat_fields_absent = out.id.is_none()
-                    && out.name.is_none()
-                    && out.display_name.is_none()
-                    && out.strategy.is_none();
-                match inner {
-                    // The enveloped shape `{code, message, connection: {...}}`: its code and
-                    // message describe the envelope, not the connection.
-                    Some(v @ Value::Object(_)) if flat_fields_absent => {
-                        Connection::deserialize(v).map_err(serde::de::Error::custom)
-                    }
-                    Some(v) => {
-                        out.extra.insert("connection".to_owned(), v);
-                        Ok(out)
-                    }
-                    None => Ok(out),
+                if parts.code.is_none() && parts.message.is_none() && parts.inner.is_none() {
+                    // The flat shape of a list item: nothing to unwrap or keep aside.
+                    return Ok(parts.out);
                 }
+                parts.finish().map_err(serde::de::Error::custom)
             }
         }
         deserializer.deserialize_map(ConnectionVisitor)
@@ -308,5 +496,66 @@ mod tests {
             json!(["app"])
         );
         Ok(())
+    }
+
+    /// The rule as first written, on a `Value`: what the streaming decode must agree with.
+    fn reference(v: &Value) -> Option<Connection> {
+        let Value::Object(map) = v else { return None };
+        let mut out = Connection::default();
+        let mut inner = None;
+        for (k, v) in map {
+            match k.as_str() {
+                "id" => out.id = serde_json::from_value(v.clone()).ok()?,
+                "name" => out.name = serde_json::from_value(v.clone()).ok()?,
+                "display_name" => out.display_name = serde_json::from_value(v.clone()).ok()?,
+                "strategy" => out.strategy = serde_json::from_value(v.clone()).ok()?,
+                "connection" => inner = Some(v.clone()),
+                _ => {
+                    out.extra.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let flat_absent = out.id.is_none()
+            && out.name.is_none()
+            && out.display_name.is_none()
+            && out.strategy.is_none();
+        match inner {
+            Some(v @ Value::Object(_)) if flat_absent => reference(&v),
+            Some(v) => {
+                out.extra.insert("connection".to_owned(), v);
+                Some(out)
+            }
+            None => Some(out),
+        }
+    }
+
+    #[test]
+    fn streaming_decode_follows_the_value_rule_for_every_shape() {
+        let cases = [
+            r#"{"id":"c1","name":"n","display_name":"d","strategy":"oauth2:google","x":[1]}"#,
+            r#"{"code":"OK","message":"Success","connection":{"id":"c1","strategy":"saml:custom","x":{"a":1}}}"#,
+            r#"{"connection":{"code":"inner","id":"c1"},"message":"m"}"#,
+            r#"{"id":"c1","connection":{"id":"c2"},"code":"OK"}"#,
+            r#"{"code":"OK","connection":"not an object"}"#,
+            r#"{"code":"OK","connection":null}"#,
+            r#"{"code":"OK","connection":[1,2.5,"x",true,null,{"id":"c9"}]}"#,
+            r#"{"code":"OK","connection":{"connection":{"id":"deep"},"message":"m"}}"#,
+            r#"{"code":"OK","connection":{"connection":{"id":"deep"},"id":"mid"}}"#,
+            r#"{"connection":{"id":"first","id":"second","name":null}}"#,
+            r#"{"connection":{"id":5,"id":"fine"}}"#,
+            r#"{"connection":{"id":5}}"#,
+            r#"{"connection":{"strategy":"email:password","enabled_applications":[]}}"#,
+            r#"{"connection":{}}"#,
+            r#"{}"#,
+            r#"{"id":null,"connection":{"id":"c1"}}"#,
+        ];
+        for text in cases {
+            let value: Value = serde_json::from_str(text).unwrap_or_default();
+            let want = reference(&value);
+            let streamed = serde_json::from_str::<Connection>(text).ok();
+            let from_value = serde_json::from_value::<Connection>(value.clone()).ok();
+            assert_eq!(streamed, want, "from_str {text}");
+            assert_eq!(from_value, want, "from_value {text}");
+        }
     }
 }
