@@ -120,7 +120,9 @@ pub(super) fn update(call: &Call<'_>) -> Response {
 // `adminUsername` and `adminPassword` required, `signing`: `Org2OrgProvisioningOAuthSigningSettings`
 // with `rotationMode` required, enum `ConnectionsSigningRotationMode` AUTO | MANUAL). Undeclared
 // properties are accepted: Okta reads request bodies leniently (the spec's own Org2Org token
-// example sends `clientId` in a TOKEN profile), and the fake keeps them.
+// example sends `clientId` in a TOKEN profile), and the fake keeps them. `settings` and
+// `signing`, when sent, are checked whatever the scheme: the fake serves the profile back, and
+// `ProvisioningConnectionResponseProfile.signing` requires `rotationMode` too.
 
 /// `ProvisioningConnectionTokenRequest` | `ProvisioningConnectionOauthRequest`.
 #[derive(Deserialize)]

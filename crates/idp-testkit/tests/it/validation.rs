@@ -74,6 +74,24 @@ async fn authress_refuses_a_string_require_business_account() -> TestResult {
 }
 
 #[tokio::test]
+async fn authress_refuses_a_leeway_that_is_not_an_iso_8601_duration() -> TestResult {
+    for ok in ["PT5M", "PT1H", "P1D", "PT90S", "P1Y2M3W4DT5H6M7S"] {
+        let fake = FakeAuthress::start().await?;
+        let patch = json!({"conditions": {"authenticationLeewayDuration": ok}});
+        let (status, body) = authress_create(&fake, &authress_connection(patch)).await?;
+        assert_eq!(status, 201, "{ok}: {body}");
+    }
+    for bad in ["5 minutes", "P", "PT", "PT5", "P5H", "PTM5"] {
+        authress_refuses(
+            json!({"conditions": {"authenticationLeewayDuration": bad}}),
+            "InvalidRequest: request.body.conditions.authenticationLeewayDuration must match format \"duration\".",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn authress_refuses_a_tag_that_is_not_a_string() -> TestResult {
     authress_refuses(
         json!({"tags": {"k": {}}}),
