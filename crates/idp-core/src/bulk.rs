@@ -13,7 +13,7 @@
 //! - **Bounded concurrency.** At most [`Bulk::concurrency`] items are in flight; by default as
 //!   many as the rate budget allows now ([`crate::RateBudget::concurrency`], read again before
 //!   each item starts, so the batch follows what the governor learns), or
-//!   [`DEFAULT_MAX_CONCURRENCY`] with the governor off.
+//!   [`DEFAULT_MAX_CONCURRENCY`] with the governor off (a budget that allows more than 1 024).
 //! - **Resumable.** The report serializes with serde; [`Bulk::resume`] skips what it lists as
 //!   finished. Items are identified by their index in the batch, or by a key of yours
 //!   ([`Bulk::key_by`]) so that a resumed batch may be rebuilt in another order.
@@ -287,10 +287,13 @@ impl<O: Operation + 'static> Bulk<O> {
     }
 }
 
+/// Above this, a budget's concurrency means "unbounded" (the governor off says `usize::MAX`).
+const UNBOUNDED: usize = 1024;
+
 /// The concurrency a budget allows now; an unbounded budget (the governor off) gets the default.
 fn budget_concurrency(budget: &dyn RateBudget) -> usize {
     match budget.concurrency() {
-        usize::MAX => DEFAULT_MAX_CONCURRENCY,
+        n if n > UNBOUNDED => DEFAULT_MAX_CONCURRENCY,
         n => n.max(1),
     }
 }

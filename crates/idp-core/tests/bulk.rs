@@ -542,3 +542,24 @@ async fn a_batch_and_its_stream_are_send_and_run_on_a_spawned_task() -> TestResu
     assert!(report.is_success());
     Ok(())
 }
+
+#[tokio::test]
+async fn with_the_governor_off_the_default_concurrency_is_the_governors_default_cap() -> TestResult
+{
+    let transport = ByPath::default();
+    let peak = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&peak);
+    let report = client(&transport)
+        .bulk(ids(30).into_iter().map(GetThing))
+        .on_progress(move |p| {
+            seen.fetch_max(p.in_flight, Ordering::SeqCst);
+        })
+        .run()
+        .await;
+    assert!(report.is_success());
+    assert_eq!(
+        peak.load(Ordering::SeqCst),
+        idp_core::governor::DEFAULT_MAX_CONCURRENCY
+    );
+    Ok(())
+}
