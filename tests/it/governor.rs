@@ -119,3 +119,60 @@ async fn the_okta_fake_refuses_over_its_limits_as_okta_does() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn governed_kinde_calls_receive_no_429_from_the_kinde_fake_with_a_limit() -> TestResult {
+    // Kinde's RateLimit-* headers, from the fake's window of 10 calls per second: 25 reads,
+    // 8 offered at once, 4 in flight.
+    let fake = idp_testkit::FakeKinde::start().await?;
+    let ids = fake.seed_connections(1);
+    fake.rate_limit(10, Duration::from_secs(1));
+    let kinde = idp::kinde::Client::builder()
+        .domain(fake.base_url())
+        .client_credentials(fake.client_id(), fake.client_secret())
+        .governor(true)
+        .max_concurrency(4)
+        .build()?;
+    let id = ids.first().cloned().unwrap_or_default();
+    let failed = futures_util::stream::iter(0..25)
+        .map(|_| kinde.execute(idp::kinde::ops::GetConnection::new(id.clone())))
+        .buffer_unordered(8)
+        .filter(|r| std::future::ready(r.is_err()))
+        .count()
+        .await;
+    assert_eq!(failed, 0);
+    assert_eq!(
+        fake.rate_limited(),
+        0,
+        "the governor waited for each window"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kinde_fake_enforces_its_limit_with_rate_limit_reset() -> TestResult {
+    let fake = idp_testkit::FakeKinde::start().await?;
+    fake.rate_limit(3, Duration::from_secs(3600));
+    let kinde = idp::kinde::Client::builder()
+        .domain(fake.base_url())
+        .client_credentials(fake.client_id(), fake.client_secret())
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let r = kinde
+            .execute(idp::kinde::ops::GetConnections::default())
+            .await;
+        statuses.push(r.err().and_then(|e| e.status()).map(|s| s.as_u16()));
+    }
+    // The token request counts in the window as well: 3 answers, then refusals.
+    assert_eq!(statuses.iter().filter(|s| s.is_none()).count(), 2);
+    assert!(
+        statuses[2..].iter().all(|s| *s == Some(429)),
+        "{statuses:?}"
+    );
+    assert_eq!(fake.rate_limited(), 4);
+    let refused = fake.requests().into_iter().last().expect("a request");
+    assert_eq!(refused.operation, Some("GetConnections"));
+    Ok(())
+}

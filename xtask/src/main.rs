@@ -7,12 +7,15 @@
 //! - `bench cpu [options]`: the client's CPU per call and per item, client and server in separate
 //!   pinned processes, idp beside hand-written reqwest 0.12 and 0.13 clients, with instruction
 //!   counts under valgrind (`tests/benches/cpu/mod.rs`; `--help` there lists the options).
+//! - `bench bulk [--users N]`: bulk assignments against the Okta fake's rate limits, naive and
+//!   governed (`bench_bulk.rs`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod bench_bulk;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,9 +23,10 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("coverage") => coverage().map(|_| ()),
         Some("bench") if args.get(1).is_some_and(|a| a == "cpu") => bench::cpu(&args[2..]),
+        Some("bench") if args.get(1).is_some_and(|a| a == "bulk") => bench_bulk::run(&args[2..]),
         Some("bench") => bench::run(&root()),
         _ => {
-            eprintln!("usage: cargo xtask <ci|coverage|bench [cpu [options]]>");
+            eprintln!("usage: cargo xtask <ci|coverage|bench [cpu [options] | bulk [--users N]]>");
             return ExitCode::from(2);
         }
     };

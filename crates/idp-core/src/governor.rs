@@ -137,12 +137,14 @@ struct Window {
 }
 
 /// What the budget knows of one bucket.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct BucketState {
     window: Option<Window>,
     /// Requests sent on the bucket so far (each permit remembers its number, so an answer
     /// can be corrected for the requests sent after it, which the server may not have counted).
     sent: u64,
+    /// The numbers of the bucket's requests in flight (at most the concurrency cap).
+    in_flight: Vec<u64>,
     /// A 429 said the bucket is closed until then.
     closed_until: Option<SystemTime>,
 }
@@ -258,6 +260,7 @@ impl InProcessBudget {
         }
         let seq = entry.sent;
         entry.sent += 1;
+        entry.in_flight.push(seq);
         state.in_flight += 1;
         Step::Go(seq)
     }
@@ -282,6 +285,11 @@ impl InProcessBudget {
         {
             let mut state = self.lock();
             state.in_flight = state.in_flight.saturating_sub(1);
+            if let Some(entry) = state.buckets.get_mut(bucket) {
+                if let Some(i) = entry.in_flight.iter().position(|s| *s == seq) {
+                    entry.in_flight.swap_remove(i);
+                }
+            }
             if let Some(obs) = observation {
                 self.learn(&mut state, bucket, seq, obs);
             }
@@ -315,23 +323,33 @@ impl InProcessBudget {
         else {
             return;
         };
-        // Requests sent after this one may not have been counted by the server yet: they are
-        // taken off what it said is left (a little pessimistic, never optimistic).
+        // The server may not have counted, when it answered, the requests sent after this one
+        // nor those sent before it that are still in flight (requests overtake each other):
+        // they are taken off what it said is left (a little pessimistic, never optimistic).
         let sent_after = entry.sent.saturating_sub(seq.saturating_add(1));
-        let left = remaining.saturating_sub(sent_after);
-        match entry.window {
-            // Answers of the same window arrive in any order: the smallest estimate is kept.
-            Some(w) if w.reset == reset => {
-                entry.window = Some(Window {
-                    limit,
-                    left: w.left.min(left),
-                    reset,
-                });
-            }
-            Some(w) if w.reset > reset => {}
-            _ => entry.window = Some(Window { limit, left, reset }),
-        }
+        let before = entry.in_flight.iter().filter(|s| **s < seq).count() as u64;
+        let left = remaining.saturating_sub(sent_after + before);
+        entry.window = Some(match entry.window {
+            // Answers of one window arrive in any order, and a reset in whole seconds from now
+            // (Kinde) moves by up to a second between them: resets less than a second apart
+            // are one window, whose smallest estimate is kept.
+            Some(w) if same_window(w.reset, reset) => Window {
+                limit,
+                left: w.left.min(left),
+                reset: w.reset.max(reset),
+            },
+            // An answer of a window already over.
+            Some(w) if w.reset > reset => w,
+            _ => Window { limit, left, reset },
+        });
     }
+}
+
+/// Whether two resets name the same window: less than the one-second resolution of reset headers
+/// apart.
+fn same_window(a: SystemTime, b: SystemTime) -> bool {
+    let apart = a.duration_since(b).or_else(|_| b.duration_since(a));
+    apart.is_ok_and(|d| d < Duration::from_secs(1))
 }
 
 /// The longest wait for one window: a 60 s window plus margins. A reset further away (a skewed
@@ -452,6 +470,43 @@ mod tests {
         for seq in later {
             budget.release("b", seq, None);
         }
+    }
+
+    #[test]
+    fn an_answer_that_overtook_earlier_requests_is_corrected_for_them() {
+        let budget = InProcessBudget::new();
+        let (now, reset) = (at(100), at(101));
+        let first = go(&budget, "b", now);
+        let second = go(&budget, "b", now);
+        // The second request was counted (and answered) before the first reached the server.
+        budget.release("b", second, Some(&rl(3, 2, reset)));
+        go(&budget, "b", now);
+        assert!(
+            waits(&budget, "b", now).is_some(),
+            "2 left - the first, still in flight = 1, taken by the request above"
+        );
+        budget.release("b", first, None);
+    }
+
+    #[test]
+    fn resets_in_whole_seconds_from_now_that_drift_are_one_window() {
+        let budget = InProcessBudget::new();
+        let now = at(100);
+        let reset = now + Duration::from_millis(1_000);
+        let seq = go(&budget, "b", now);
+        budget.release("b", seq, Some(&rl(10, 1, reset)));
+        // A later answer of the same window: its delta reset counted from a later `now`.
+        let seq = go(&budget, "b", now);
+        let drifted = now + Duration::from_millis(1_400);
+        budget.release("b", seq, Some(&rl(10, 5, drifted)));
+        assert!(
+            waits(&budget, "b", now).is_some(),
+            "the smaller estimate of the window is kept"
+        );
+        // A reset a full second later is the next window.
+        let seq = go(&budget, "b", drifted);
+        budget.release("b", seq, Some(&rl(10, 9, now + Duration::from_millis(2_400))));
+        go(&budget, "b", drifted);
     }
 
     #[test]

@@ -72,8 +72,14 @@ struct KindeData {
     seed_counter: u64,
     /// The scopes the M2M application is granted (what new tokens carry).
     scopes: Vec<String>,
-    /// The current one-minute rate-limit window (its start, requests counted in it).
+    /// The current rate-limit window (its start, requests counted in it).
     rate: (u64, u32),
+    /// Requests per window and the window's length in seconds (1 000 per minute unless set).
+    rate_limit: (u32, u64),
+    /// Whether the limit is enforced ([`FakeKinde::rate_limit`]); otherwise only reported.
+    enforce_rate_limit: bool,
+    /// Requests the enforced limit refused.
+    rate_limited: usize,
 }
 
 impl Default for KindeData {
@@ -85,6 +91,9 @@ impl Default for KindeData {
             seed_counter: 0,
             scopes: token::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             rate: (0, 0),
+            rate_limit: (RATE_LIMIT, 60),
+            enforce_rate_limit: false,
+            rate_limited: 0,
         }
     }
 }
@@ -190,6 +199,22 @@ impl FakeKinde {
             .cloned()
     }
 
+    /// Sets the rate limit to `limit` requests per `window` (whole seconds, at least 1; Kinde
+    /// publishes no numbers, tests choose short windows) and enforces it: an API call arriving
+    /// when the window's count has reached the limit is answered `429` with only
+    /// `RateLimit-Reset`, the seconds until the window resets. Every answer (the token
+    /// endpoint's too) counts in the window and reports `RateLimit-*` from its state.
+    pub fn rate_limit(&self, limit: u32, window: Duration) {
+        let mut data = lock(&self.state.data);
+        data.rate_limit = (limit, window.as_secs().max(1));
+        data.enforce_rate_limit = true;
+    }
+
+    /// How many API calls the enforced rate limit refused.
+    pub fn rate_limited(&self) -> usize {
+        lock(&self.state.data).rate_limited
+    }
+
     /// Every request received so far, oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.server.requests()
@@ -277,12 +302,36 @@ fn resolve(method: &Method, path: &str) -> Option<(Op, String)> {
     Some((op, id()))
 }
 
-/// Kinde's rate-limit window as the fake models it: Kinde's "API rate limits" page names the
-/// `RateLimit-Reset` header (seconds until the window resets) and publishes no numbers; the fake
-/// reports the IETF draft family (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`)
-/// on every response, with this many requests per one-minute window. It only reports: throttling
-/// is injected with `Fault::Status429`.
+/// Kinde's rate-limit window as the fake models it: Kinde's "API rate limits" page
+/// (<https://docs.kinde.com/developer-tools/kinde-api/api-rate-limits>) describes one basic rate
+/// limiter that "restricts the number of API requests per minute", names the `RateLimit-Reset`
+/// header (seconds until the window resets) and publishes no numbers; the fake reports the IETF
+/// draft family (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`) on every response,
+/// computed from its window's count, with this many requests per one-minute window unless
+/// [`FakeKinde::rate_limit`] sets others. Unless that enforces it, the fake only reports:
+/// throttling is injected with `Fault::Status429`.
 const RATE_LIMIT: u32 = 1_000;
+
+/// The 429 of an enforced, exhausted window (API operations only; the token endpoint is not
+/// limited): Kinde's errors body with only `RateLimit-Reset`, the one header its docs name for a
+/// throttled call.
+fn over_rate_limit(state: &KindeState) -> Option<Response> {
+    let reset = {
+        let mut data = lock(&state.data);
+        if !data.enforce_rate_limit {
+            return None;
+        }
+        let (limit, window_secs) = data.rate_limit;
+        let now = now_secs();
+        let window = now / window_secs * window_secs;
+        if data.rate.0 != window || data.rate.1 < limit {
+            return None;
+        }
+        data.rate_limited += 1;
+        (window + window_secs).saturating_sub(now).max(1)
+    };
+    Some(KindeFlavor::too_many(reset))
+}
 
 struct KindeFlavor {
     state: Arc<KindeState>,
@@ -291,18 +340,35 @@ struct KindeFlavor {
 impl KindeFlavor {
     /// Counts one request in the current one-minute window; the calls left and the seconds until
     /// the window resets.
-    fn count_request(&self) -> (u32, u64) {
+    fn count_request(&self) -> (u32, u32, u64) {
         let now = now_secs();
-        let window = now / 60 * 60;
         let mut data = lock(&self.state.data);
+        let (limit, window_secs) = data.rate_limit;
+        let window = now / window_secs * window_secs;
         if data.rate.0 != window {
             data.rate = (window, 0);
         }
         data.rate.1 = data.rate.1.saturating_add(1);
         (
-            RATE_LIMIT.saturating_sub(data.rate.1),
-            (window + 60).saturating_sub(now).max(1),
+            limit,
+            limit.saturating_sub(data.rate.1),
+            (window + window_secs).saturating_sub(now).max(1),
         )
+    }
+
+    /// A 429 with Kinde's errors body and `RateLimit-Reset: reset` (seconds).
+    fn too_many(reset: u64) -> Response {
+        let mut response = errors(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_REQUESTS",
+            "Too many requests, please try again later.",
+        );
+        set_header(
+            response.headers_mut(),
+            "ratelimit-reset",
+            &reset.to_string(),
+        );
+        response
     }
 }
 
@@ -320,17 +386,7 @@ impl Flavor for KindeFlavor {
     }
 
     fn rate_limited(&self, reset_after: Duration) -> Response {
-        let mut response = errors(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TOO_MANY_REQUESTS",
-            "Too many requests, please try again later.",
-        );
-        set_header(
-            response.headers_mut(),
-            "ratelimit-reset",
-            &ceil_secs(reset_after).to_string(),
-        );
-        response
+        KindeFlavor::too_many(ceil_secs(reset_after))
     }
 
     fn server_error(&self, status: StatusCode) -> Response {
@@ -341,11 +397,11 @@ impl Flavor for KindeFlavor {
     /// `RateLimit-*` on every answer except an injected 429, which keeps only the
     /// `RateLimit-Reset` it was given (the one header Kinde's docs name for a throttled call).
     fn decorate(&self, headers: &mut HeaderMap) {
-        let (remaining, reset) = self.count_request();
+        let (limit, remaining, reset) = self.count_request();
         if headers.contains_key("ratelimit-reset") {
             return;
         }
-        set_header(headers, "ratelimit-limit", &RATE_LIMIT.to_string());
+        set_header(headers, "ratelimit-limit", &limit.to_string());
         set_header(headers, "ratelimit-remaining", &remaining.to_string());
         set_header(headers, "ratelimit-reset", &reset.to_string());
     }
@@ -413,6 +469,9 @@ async fn handle(
     };
     if op == Op::Token {
         return token::token(&state, &headers, &body);
+    }
+    if let Some(refused) = over_rate_limit(&state) {
+        return refused;
     }
     if let Err(response) = token::authenticate(&state, &headers, op.scope()) {
         return response;
