@@ -5,6 +5,61 @@ use idp_core::ErrorBody;
 
 use crate::models::Error as OktaError;
 
+/// Okta's error fields on an [`idp_core::Error`]: `errorId`, `errorCauses`, `errorLink`, and the
+/// whole error object, for an error the API answered with (none for a transport failure or an
+/// input refused before sending).
+///
+/// ```
+/// use idp_okta::OktaErrorExt;
+/// # fn show(err: &idp_okta::Error) {
+/// if let Some(id) = err.error_id() {
+///     eprintln!("quote {id} to Okta support");
+/// }
+/// for cause in err.error_causes() {
+///     eprintln!("cause: {cause}");
+/// }
+/// # }
+/// ```
+pub trait OktaErrorExt {
+    /// `errorId`: the id of this occurrence, which Okta support asks for.
+    fn error_id(&self) -> Option<&str>;
+    /// The `errorSummary` of each of `errorCauses` (an array, or the single object some
+    /// responses carry), in order.
+    fn error_causes(&self) -> &[String];
+    /// `errorLink` (in practice the error code again).
+    fn error_link(&self) -> Option<String>;
+    /// The whole Okta error object (`errorCode`, `errorSummary`, `errorLink`, `errorId`,
+    /// `errorCauses` with their undeclared fields), read from the response body; `None` when the
+    /// body is not an Okta error (an OAuth error, a challenge in `WWW-Authenticate`, HTML).
+    fn okta_error(&self) -> Option<OktaError>;
+}
+
+impl OktaErrorExt for idp_core::Error {
+    fn error_id(&self) -> Option<&str> {
+        self.api_error()
+            .and_then(|api| api.body.error_id.as_deref())
+    }
+
+    fn error_causes(&self) -> &[String] {
+        self.api_error()
+            .map_or(&[], |api| api.body.causes.as_slice())
+    }
+
+    fn error_link(&self) -> Option<String> {
+        self.okta_error().and_then(|e| e.error_link)
+    }
+
+    fn okta_error(&self) -> Option<OktaError> {
+        let body = self.raw_body()?;
+        let value = serde_json::from_slice::<serde_json::Value>(body).ok()?;
+        let is_okta = value.get("errorCode").is_some() || value.get("errorSummary").is_some();
+        if !is_okta {
+            return None;
+        }
+        serde_json::from_value(value).ok()
+    }
+}
+
 /// Parses an Okta error body (`errorCode`, `errorSummary`, `errorCauses`, `errorId`). Accepts any
 /// bytes: a body that is not an Okta error (HTML, truncated, empty, too deeply nested) gives an
 /// empty [`ErrorBody`]; the OAuth `{error, error_description}` shape is read too.

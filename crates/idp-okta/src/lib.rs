@@ -174,7 +174,8 @@
 //! `errorSummary` and the `X-Okta-Request-Id`. A 429 is retried after `Retry-After` when sent,
 //! otherwise after `X-Rate-Limit-Reset − Date + 1 s` (as Okta's SDKs do), with
 //! `X-Okta-Retry-For` / `X-Okta-Retry-Count` headers; rate-limit headers are on every response
-//! (`send_with_meta`) and error.
+//! (`send_with_meta`) and error. [`OktaErrorExt`] adds Okta's `errorId`, `errorCauses`,
+//! `errorLink` and the whole error object to [`Error`].
 #![forbid(unsafe_code)]
 
 pub mod auth;
@@ -187,5 +188,6 @@ pub mod ops;
 mod pagination;
 
 pub use client::{Client, ClientBuilder, Okta, REQUEST_ID_HEADER, Request};
+pub use error::OktaErrorExt;
 pub use idp_core::common::*;
 pub use ops::OPERATIONS;

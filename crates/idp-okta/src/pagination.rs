@@ -1,8 +1,139 @@
 //! Okta's next-page rule: the `Link` header with `rel="next"` (several header lines or one
 //! comma-joined line); the next page's cursor is that URL's opaque `after` parameter.
 
-use http::HeaderMap;
-use idp_core::NextPage;
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::{HeaderMap, Method};
+use idp_core::{
+    Call, ItemStream, NextPage, Operation, Pager, Paginated, PathParams, Query, ResponseMeta,
+    Result,
+};
+use serde::de::DeserializeOwned;
+
+use crate::Okta;
+use crate::models::AppUser;
+use crate::ops::ListApplicationUsers;
+
+/// [`ListApplicationUsers`] with each app user's profile decoded straight into `P` (your own
+/// `Deserialize` type): every page decodes as `Vec<AppUser<P>>`, so a typed-profile walk needs
+/// no per-item conversion. Build it with [`ListApplicationUsersAs::new`], or from a request with
+/// `items_as::<P>()` / `pager_as::<P>()`:
+///
+/// ```no_run
+/// # async fn demo(okta: idp_okta::Client) -> idp_okta::Result<()> {
+/// #[derive(serde::Deserialize)]
+/// struct Profile {
+///     email: Option<String>,
+/// }
+/// let mut users = okta.application_users().list("0oa1app").limit(200).items_as::<Profile>();
+/// while let Some(user) = users.try_next().await? {
+///     println!("{:?}", user.profile.and_then(|p| p.email));
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// A profile that does not match `P` fails the page with a `Decode` error (as
+/// [`AppUser::into_profile`] does for one user).
+pub struct ListApplicationUsersAs<P> {
+    /// The list operation and its parameters.
+    pub list: ListApplicationUsers,
+    profile: PhantomData<fn() -> P>,
+}
+
+impl<P> ListApplicationUsersAs<P> {
+    /// `list`, with profiles decoded as `P`.
+    pub fn new(list: ListApplicationUsers) -> Self {
+        ListApplicationUsersAs {
+            list,
+            profile: PhantomData,
+        }
+    }
+}
+
+impl<P> Clone for ListApplicationUsersAs<P> {
+    fn clone(&self) -> Self {
+        ListApplicationUsersAs::new(self.list.clone())
+    }
+}
+
+impl<P> fmt::Debug for ListApplicationUsersAs<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListApplicationUsersAs")
+            .field("list", &self.list)
+            .field("profile", &std::any::type_name::<P>())
+            .finish()
+    }
+}
+
+impl<P: DeserializeOwned + Send + 'static> Operation for ListApplicationUsersAs<P> {
+    type Provider = Okta;
+    type Output = Vec<AppUser<P>>;
+    const ID: &'static str = ListApplicationUsers::ID;
+    const METHOD: Method = ListApplicationUsers::METHOD;
+    const PATH: &'static str = ListApplicationUsers::PATH;
+
+    fn path_params(&self) -> PathParams<'_> {
+        self.list.path_params()
+    }
+
+    fn validate(&self) -> Result<()> {
+        self.list.validate()
+    }
+
+    fn query(&self, query: &mut Query) {
+        self.list.query(query);
+    }
+}
+
+impl<P: DeserializeOwned + Send + 'static> Paginated for ListApplicationUsersAs<P> {
+    type Item = AppUser<P>;
+
+    fn into_items(output: Vec<AppUser<P>>) -> Vec<AppUser<P>> {
+        output
+    }
+
+    fn next_page(&self, meta: &ResponseMeta, _output: &Vec<AppUser<P>>) -> Option<NextPage> {
+        next_page(&meta.headers)
+    }
+
+    fn with_cursor(&self, cursor: &str) -> Self {
+        ListApplicationUsersAs::new(self.list.with_cursor(cursor))
+    }
+}
+
+impl crate::Request<ListApplicationUsers> {
+    /// Every app user, each profile decoded as `P`, lazily (see [`ListApplicationUsersAs`]).
+    /// Per-call settings (timeout, retry policy, deadline) are kept.
+    pub fn items_as<P: DeserializeOwned + Send + 'static>(self) -> ItemStream<AppUser<P>> {
+        self.typed::<P>().items()
+    }
+
+    /// A pager over the pages, each profile decoded as `P` (resumable through its cursor).
+    pub fn pager_as<P: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Pager<Okta, ListApplicationUsersAs<P>> {
+        self.typed::<P>().pager()
+    }
+
+    fn typed<P: DeserializeOwned + Send + 'static>(self) -> Call<Okta, ListApplicationUsersAs<P>> {
+        let (client, list, options) = self.into_call().into_parts();
+        let mut call = Call::new(client, ListApplicationUsersAs::new(list));
+        if let Some(timeout) = options.timeout {
+            call = call.timeout(timeout);
+        }
+        if let Some(policy) = options.retry {
+            call = call.retry_policy(policy);
+        }
+        if let Some(deadline) = options.deadline {
+            call = call.deadline(deadline);
+        }
+        if options.idempotent_ok {
+            call = call.idempotent_ok();
+        }
+        call
+    }
+}
 
 /// The next page of a list response, from its `Link` headers. `None` on the last page (no `next`
 /// link, or a `next` link without an `after` cursor).

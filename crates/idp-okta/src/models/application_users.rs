@@ -318,6 +318,32 @@ impl<P> AppUser<P> {
     pub fn embedded_user(&self) -> Option<&Value> {
         self.embedded.as_ref().and_then(|e| e.get("user"))
     }
+
+    /// [`AppUser::created`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn created(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.created.as_deref())
+    }
+
+    /// [`AppUser::last_updated`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn last_updated(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.last_updated.as_deref())
+    }
+
+    /// [`AppUser::last_sync`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn last_sync(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.last_sync.as_deref())
+    }
+
+    /// [`AppUser::password_changed`] parsed (RFC 3339); `None` when absent, `null` or
+    /// unparsable.
+    pub fn password_changed(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.password_changed.as_deref())
+    }
+
+    /// [`AppUser::status_changed`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn status_changed(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.status_changed.as_deref())
+    }
 }
 
 impl AppUser<AppUserProfile> {

@@ -230,6 +230,16 @@ pub struct DetailedHookKeyInstance {
 }
 
 impl HookKey {
+    /// [`HookKey::created`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn created(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.created.as_deref())
+    }
+
+    /// [`HookKey::last_updated`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn last_updated(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.last_updated.as_deref())
+    }
+
     /// The key record id (for get / replace / delete).
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -242,6 +252,16 @@ impl HookKey {
 }
 
 impl DetailedHookKeyInstance {
+    /// [`DetailedHookKeyInstance::created`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn created(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.created.as_deref())
+    }
+
+    /// [`DetailedHookKeyInstance::last_updated`] parsed (RFC 3339); `None` when absent or unparsable.
+    pub fn last_updated(&self) -> Option<super::OffsetDateTime> {
+        super::timestamp(self.last_updated.as_deref())
+    }
+
     /// The key record id (for get / replace / delete).
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()

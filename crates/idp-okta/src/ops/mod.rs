@@ -15,6 +15,8 @@ pub use application_connections::*;
 pub use application_users::*;
 pub use hook_keys::*;
 
+pub use crate::pagination::ListApplicationUsersAs;
+
 use idp_core::OperationInfo;
 
 /// Every operation this crate implements: the spec's `operationId`, method and path template,

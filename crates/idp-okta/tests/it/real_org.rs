@@ -645,3 +645,112 @@ async fn a_dpop_app_refusing_a_bad_proof_is_not_downgraded() -> TestResult {
     assert_eq!(token_proofs(&okta), vec![true, true, false]);
     Ok(())
 }
+
+/// Item 7: Okta's `errorId`, `errorCauses` and `errorLink` are reachable from the error. The body
+/// is the `E0000001` shape the notes quote from Okta's assignment validation ("Api validation
+/// failed: assignment", cause "Property 'x' not found").
+#[tokio::test]
+async fn error_id_causes_and_link_are_reachable() -> TestResult {
+    use idp_okta::OktaErrorExt;
+    let mock = idp_test_support::MockTransport::new();
+    mock.push(
+        400,
+        &[("content-type", "application/json")],
+        r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: assignment","errorLink":"E0000001","errorId":"oaeKz8sBOg2T7u2OFKS8pvpxw","errorCauses":[{"errorSummary":"Property 'x' not found","reason":"UNKNOWN_PROPERTY"}]}"#,
+    );
+    let client = crate::common::mock_client(&mock)?;
+    let err = client
+        .application_users()
+        .assign("0oa1", AppUserAssignRequest::new("00u1"))
+        .send()
+        .await
+        .err()
+        .ok_or("expected 400")?;
+    assert_eq!(err.error_id(), Some("oaeKz8sBOg2T7u2OFKS8pvpxw"));
+    assert_eq!(err.error_causes(), ["Property 'x' not found".to_owned()]);
+    assert_eq!(err.error_link().as_deref(), Some("E0000001"));
+    let okta = err.okta_error().ok_or("the Okta error")?;
+    assert_eq!(okta.error_code.as_deref(), Some("E0000001"));
+    assert_eq!(
+        okta.error_causes[0].extra.get("reason"),
+        Some(&json!("UNKNOWN_PROPERTY"))
+    );
+    // An OAuth-style or transport error has none of them.
+    let other = idp_okta::Error::invalid_input("x");
+    assert_eq!(other.error_id(), None);
+    assert!(other.error_causes().is_empty());
+    assert!(other.okta_error().is_none());
+    Ok(())
+}
+
+/// Item 7, end to end: the fake's errors carry `errorId` / `errorLink` as Okta's do.
+#[tokio::test]
+async fn the_fakes_errors_expose_their_error_id() -> TestResult {
+    use idp_okta::OktaErrorExt;
+    let (okta, client) = fake().await?;
+    okta.disable_provisioning("0oaSso");
+    let err = client
+        .application_connections()
+        .get_default("0oaSso")
+        .send()
+        .await
+        .err()
+        .ok_or("404")?;
+    assert!(
+        err.error_id().is_some_and(|id| id.starts_with("oae")),
+        "{err:?}"
+    );
+    assert_eq!(err.error_link().as_deref(), Some("E0000007"));
+    Ok(())
+}
+
+/// Item 7: typed timestamps next to the raw strings, and a typed-profile walk of app users with
+/// no per-item conversion (`items_as::<P>()`), across pages.
+#[tokio::test]
+async fn typed_timestamps_and_a_typed_profile_walk() -> TestResult {
+    #[derive(Debug, serde::Deserialize)]
+    struct Profile {
+        email: String,
+        #[serde(rename = "lastName")]
+        last_name: String,
+    }
+    let (okta, client) = fake().await?;
+    let ids = okta.seed_app_users("0oaTyped", 5);
+    let user = client
+        .application_users()
+        .get("0oaTyped", &ids[0])
+        .send()
+        .await?;
+    let raw = user.created.clone().ok_or("created")?;
+    let created = user.created().ok_or("parsed")?;
+    let formatted = created.format(&time::format_description::well_known::Rfc3339)?;
+    assert_eq!(
+        idp_okta::models::OffsetDateTime::parse(
+            &formatted,
+            &time::format_description::well_known::Rfc3339
+        )?,
+        created
+    );
+    assert!(raw.ends_with('Z'), "{raw}");
+    assert!(user.last_updated().is_some());
+
+    let mut walk = client
+        .application_users()
+        .list("0oaTyped")
+        .limit(2)
+        .items_as::<Profile>();
+    let mut seen = Vec::new();
+    while let Some(user) = walk.try_next().await? {
+        let profile = user.profile.ok_or("profile")?;
+        assert!(profile.email.ends_with("@example.com"), "{profile:?}");
+        seen.push(profile.last_name);
+    }
+    assert_eq!(seen.len(), 5);
+    let pages = okta
+        .requests()
+        .iter()
+        .filter(|r| r.operation == Some("listApplicationUsers"))
+        .count();
+    assert_eq!(pages, 3);
+    Ok(())
+}
