@@ -754,3 +754,42 @@ async fn typed_timestamps_and_a_typed_profile_walk() -> TestResult {
     assert_eq!(pages, 3);
     Ok(())
 }
+
+/// The token endpoint throttled (`429 E0000047` with `X-Rate-Limit-*` and `Date`, as Okta's rate
+/// limits answer) and then unavailable (`503`), through the fake's fault injector: both are
+/// waited out — the 429 until the advertised reset (`X-Rate-Limit-Reset − Date + 1 s`, as
+/// Okta's SDKs compute it) — and the call succeeds with one token issued.
+#[tokio::test]
+async fn a_throttled_then_failing_token_endpoint_is_waited_out() -> TestResult {
+    use idp_testkit::Fault;
+    use std::time::Duration;
+    let okta = FakeOkta::start().await?;
+    okta.register_service_app("0oaSvc", ServiceAppKey::Pem(RSA_PEM.to_owned()))?;
+    okta.faults().operation("token").next(
+        1,
+        Fault::Status429 {
+            reset_after: Duration::from_secs(4),
+        },
+    );
+    okta.faults().operation("token").next(1, Fault::Status(503));
+    let sleeper = idp_test_support::RecordingSleeper::new();
+    let client = Client::builder()
+        .org_url(okta.base_url())
+        .private_key_jwt("0oaSvc", RSA_PEM, ["okta.inlineHooks.read"])
+        .dpop(false)
+        .sleeper(Arc::new(sleeper.clone()))
+        .build()?;
+    client.hook_keys().list().send().await?;
+    let token_posts: Vec<_> = okta
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == Some("token"))
+        .collect();
+    assert_eq!(token_posts.len(), 3, "429, 503, then the token");
+    assert_eq!(okta.token_requests(), 1, "one token issued");
+    let waits = sleeper.waits();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    // The reset is 4 s after the fake's `Date` (both whole seconds), + 1 s.
+    assert!(waits[0] == Duration::from_secs(5), "{waits:?}");
+    Ok(())
+}
