@@ -251,3 +251,23 @@ fn the_link_parser_reads_targets_wherever_they_start_on_the_line() {
         );
     }
 }
+
+#[test]
+fn an_empty_link_target_is_not_a_next_page_and_never_panics() {
+    // `<>` is a link to the page itself (RFC 8288 §3.1: a URI-Reference, here empty). Without a
+    // base it is no URL; the parser reads past it to the real next link either way.
+    for line in [r#"<>; rel="next""#, "<>"] {
+        assert_eq!(
+            idp_core::pagination::next_link([line], None),
+            None,
+            "{line}"
+        );
+    }
+    let both = r#"<>; rel="self", <https://a.example.com/x?after=2>; rel="next""#;
+    assert_eq!(
+        idp_core::pagination::next_link([both], None)
+            .map(|u| u.to_string())
+            .as_deref(),
+        Some("https://a.example.com/x?after=2")
+    );
+}

@@ -7,4 +7,5 @@ mod models;
 mod operations;
 mod requests;
 mod spec;
+mod streams;
 mod wire;

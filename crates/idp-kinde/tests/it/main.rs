@@ -12,3 +12,4 @@ mod real_api;
 mod request_shape;
 mod retry;
 mod spec;
+mod streams;
