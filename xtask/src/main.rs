@@ -9,6 +9,8 @@
 //!   counts under valgrind (`tests/benches/cpu/mod.rs`; `--help` there lists the options).
 //! - `bench bulk [--users N]`: bulk assignments against the Okta fake's rate limits, naive and
 //!   governed (`bench_bulk.rs`).
+//! - `mutants [options]`: cargo-mutants over idp-core and the providers' rule rooms with the
+//!   workspace's tests, on a private warm copy of the tree (`mutants.rs`; `--help` lists options).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use std::process::{Command, ExitCode};
 
 mod bench;
 mod bench_bulk;
+mod mutants;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,8 +28,11 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).is_some_and(|a| a == "cpu") => bench::cpu(&args[2..]),
         Some("bench") if args.get(1).is_some_and(|a| a == "bulk") => bench_bulk::run(&args[2..]),
         Some("bench") => bench::run(&root()),
+        Some("mutants") => mutants::run(&root(), &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|coverage|bench [cpu [options] | bulk [--users N]]>");
+            eprintln!(
+                "usage: cargo xtask <ci|coverage|bench [cpu [options] | bulk [--users N]] | mutants [options]>"
+            );
             return ExitCode::from(2);
         }
     };

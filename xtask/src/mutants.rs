@@ -1,0 +1,368 @@
+//! `cargo xtask mutants`: mutation testing with cargo-mutants (crates.io: `cargo-mutants`) over
+//! `idp-core` and the providers' rule rooms (`auth.rs`, `pagination.rs`, `error.rs`, `client.rs`),
+//! judged by the whole workspace's tests.
+//!
+//! The checkout is first mirrored into a private tree, `target/mutants/tree` (only files whose
+//! content changed are rewritten, so its own `target/` stays warm between runs), and cargo-mutants
+//! runs `--in-place` there: the checkout itself is never mutated, other work in it can go on, and
+//! each run only rebuilds what changed. The results are a snapshot of the checkout when the run
+//! started. Outcomes land in `target/mutants/out/mutants.out/`; `--iterate` skips the mutants an
+//! earlier run caught (or found unviable) and accumulates the results.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const HELP: &str = "\
+usage: cargo xtask mutants [options] [-- <cargo-mutants args>]
+
+Runs cargo-mutants on a private copy of the checkout (target/mutants/tree, kept warm between runs)
+with the whole workspace's tests, then prints caught / missed / unviable / timeout per file and the
+missed mutants. Without --package or --file: all of idp-core plus each provider's auth.rs,
+pagination.rs, error.rs and client.rs.
+
+options:
+  --package <name>    only this package (repeatable): idp-core is the whole crate, a provider
+                      (idp-okta, idp-authress, idp-kinde) is its four rule rooms
+  --file <glob>       only these files (repeatable; passed to cargo-mutants as --file)
+  -F, --re <regex>    only mutants whose name matches (passed as --re)
+  -j, --jobs <n>      parallel build/test jobs (default 1; above 1 the private tree is copied
+                      once per job, its target included)
+  --iterate           skip mutants caught or unviable in the previous run; accumulate results
+  --timeout <s>       test timeout per mutant (default: 3 x the baseline test time, at least 120)
+  --build-timeout <s> build timeout per mutant (default 1200)
+  --doctests          also build and run doctests (off by default: they cost more than they catch)
+  --list              list the mutants, run nothing
+  -h, --help          this text
+
+needs cargo-mutants (>= 25): cargo install cargo-mutants --locked";
+
+/// The providers' rule rooms that are mutated.
+const ROOMS: [&str; 4] = ["auth.rs", "pagination.rs", "error.rs", "client.rs"];
+const PROVIDERS: [&str; 3] = ["idp-okta", "idp-authress", "idp-kinde"];
+
+#[derive(Debug, Default)]
+struct Options {
+    packages: Vec<String>,
+    files: Vec<String>,
+    regexes: Vec<String>,
+    jobs: u32,
+    iterate: bool,
+    timeout: Option<u64>,
+    build_timeout: u64,
+    doctests: bool,
+    list: bool,
+    passthrough: Vec<String>,
+}
+
+fn parse(args: &[String]) -> Result<Option<Options>, String> {
+    let mut o = Options {
+        jobs: 1,
+        build_timeout: 1200,
+        ..Options::default()
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--package" | "-p" => o.packages.push(value(arg)?),
+            "--file" | "-f" => o.files.push(value(arg)?),
+            "--re" | "-F" => o.regexes.push(value(arg)?),
+            "--jobs" | "-j" => o.jobs = number(arg, &value(arg)?)?,
+            "--timeout" => o.timeout = Some(number(arg, &value(arg)?)?),
+            "--build-timeout" => o.build_timeout = number(arg, &value(arg)?)?,
+            "--iterate" => o.iterate = true,
+            "--doctests" => o.doctests = true,
+            "--list" => o.list = true,
+            "--" => o.passthrough.extend(it.by_ref().cloned()),
+            other => return Err(format!("unknown option {other:?}\n\n{HELP}")),
+        }
+    }
+    if o.jobs == 0 {
+        return Err("--jobs must be at least 1".to_owned());
+    }
+    Ok(Some(o))
+}
+
+fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
+    v.parse()
+        .map_err(|_| format!("{name} expects a number, got {v:?}"))
+}
+
+/// The `--file` globs for the chosen packages (all rooms when none is chosen).
+fn scope(o: &Options) -> Vec<String> {
+    let core = vec!["crates/idp-core/src/**/*.rs".to_owned()];
+    let rooms = |p: &str| -> Vec<String> {
+        ROOMS
+            .iter()
+            .map(|r| format!("crates/{p}/src/{r}"))
+            .collect()
+    };
+    if !o.files.is_empty() {
+        return o.files.clone();
+    }
+    if o.packages.is_empty() {
+        return core
+            .into_iter()
+            .chain(PROVIDERS.iter().flat_map(|p| rooms(p)))
+            .collect();
+    }
+    let mut globs = Vec::new();
+    for p in &o.packages {
+        match p.as_str() {
+            "idp-core" => globs.extend(core.clone()),
+            p if PROVIDERS.contains(&p) => globs.extend(rooms(p)),
+            other => globs.push(format!("crates/{other}/src/**/*.rs")),
+        }
+    }
+    globs
+}
+
+/// Entry point of `cargo xtask mutants`.
+pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let Some(o) = parse(args)? else {
+        println!("{HELP}");
+        return Ok(());
+    };
+    check_installed()?;
+    let base = root.join("target").join("mutants");
+    let tree = base.join("tree");
+    let out = base.join("out");
+    let changed = sync_tree(root, &tree)?;
+    println!(
+        "mutants: private tree {} ({changed} files updated)",
+        tree.display()
+    );
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    cmd.current_dir(&tree).args(["mutants", "--workspace"]);
+    for glob in scope(&o) {
+        cmd.args(["--file", &glob]);
+    }
+    for re in &o.regexes {
+        cmd.args(["--re", re]);
+    }
+    cmd.arg("--output").arg(&out);
+    cmd.args(["--test-workspace=true", "--cap-lints=true", "--no-shuffle"]);
+    if o.jobs == 1 {
+        // The private tree is ours alone: mutate it in place, reuse its target.
+        cmd.arg("--in-place");
+    } else {
+        cmd.args(["--jobs", &o.jobs.to_string(), "--copy-target=true"]);
+    }
+    cmd.args(["--build-timeout", &o.build_timeout.to_string()]);
+    match o.timeout {
+        Some(t) => cmd.args(["--timeout", &t.to_string()]),
+        None => cmd.args(["--timeout-multiplier", "3", "--minimum-test-timeout", "120"]),
+    };
+    if o.iterate {
+        cmd.arg("--iterate");
+    }
+    if o.list {
+        cmd.arg("--list");
+    }
+    cmd.args(&o.passthrough);
+    if !o.doctests {
+        // Lib, bin and integration tests; doctests are compiled one by one and cost the most.
+        cmd.args(["--", "--tests"]);
+    }
+    // The shared specs are found from the checkout, not from the private tree; no debug info
+    // keeps each mutant's link step and the tree's target small.
+    if let Some(shared) = idp_test_support::shared_dir(env!("CARGO_MANIFEST_DIR")) {
+        cmd.env("IDP_SHARED_DIR", shared);
+    }
+    cmd.env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0")
+        .env_remove("CARGO_TARGET_DIR");
+    println!("==> {}", describe(&cmd));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not run cargo mutants: {e}"))?;
+    if o.list {
+        return status
+            .success()
+            .then_some(())
+            .ok_or_else(|| format!("cargo mutants --list failed ({status})"));
+    }
+    let summary = summarize(&out.join("mutants.out"));
+    println!("\n{summary}");
+    // cargo-mutants: 0 all caught, 2 missed, 3 timeouts, 4 baseline failed (mutants.rs/exit-codes).
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(2 | 3) => Err(summary),
+        _ => Err(format!(
+            "cargo mutants failed ({status}); see {}",
+            out.display()
+        )),
+    }
+}
+
+fn check_installed() -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let ok = Command::new(cargo)
+        .args(["mutants", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        Ok(())
+    } else {
+        Err("cargo-mutants is not installed: run `cargo install cargo-mutants --locked`".to_owned())
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    let args: Vec<String> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    format!("cargo {}", args.join(" "))
+}
+
+/// Mirrors the checkout's files (tracked and untracked, not ignored) into `tree`: writes only the
+/// files whose content differs (so mtimes, and cargo's fingerprints, stay put), removes the ones
+/// that are gone. A file left mutated by an interrupted run is restored here. Returns how many
+/// files were written or removed.
+fn sync_tree(root: &Path, tree: &Path) -> Result<usize, String> {
+    let listing = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("git ls-files: {e}"))?;
+    if !listing.status.success() {
+        return Err("git ls-files failed".to_owned());
+    }
+    let files: BTreeSet<PathBuf> = listing
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+        .filter(|p| root.join(p).is_file())
+        .collect();
+    let mut changed = 0;
+    for rel in &files {
+        let src = root.join(rel);
+        let dst = tree.join(rel);
+        let bytes = std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+        if std::fs::read(&dst).ok().as_deref() != Some(bytes.as_slice()) {
+            if let Some(dir) = dst.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&dst, &bytes).map_err(|e| format!("{}: {e}", dst.display()))?;
+            changed += 1;
+        }
+    }
+    let manifest = tree.join(".xtask-mutants-files");
+    if let Ok(previous) = std::fs::read_to_string(&manifest) {
+        for gone in previous
+            .lines()
+            .map(PathBuf::from)
+            .filter(|p| !files.contains(p))
+        {
+            if std::fs::remove_file(tree.join(&gone)).is_ok() {
+                changed += 1;
+            }
+        }
+    }
+    let list: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    std::fs::write(&manifest, list.join("\n"))
+        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    Ok(changed)
+}
+
+/// Prints caught / missed / unviable / timeout per file and the missed mutants; returns a
+/// one-line total.
+fn summarize(dir: &Path) -> String {
+    let read = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.join(name))
+            .map(|t| {
+                t.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut caught = read("caught.txt");
+    caught.extend(read("previously_caught.txt"));
+    let kinds = [
+        ("caught", caught),
+        ("missed", read("missed.txt")),
+        ("unviable", read("unviable.txt")),
+        ("timeout", read("timeout.txt")),
+    ];
+    let mut per_file: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for (i, (_, lines)) in kinds.iter().enumerate() {
+        for line in lines {
+            let file = line.split(':').next().unwrap_or(line);
+            per_file.entry(file).or_default()[i] += 1;
+        }
+    }
+    println!(
+        "\n{:<45} {:>7} {:>7} {:>9} {:>8} {:>7}",
+        "file", "caught", "missed", "unviable", "timeout", "score"
+    );
+    let mut total = [0usize; 4];
+    for (file, n) in &per_file {
+        println!(
+            "{file:<45} {:>7} {:>7} {:>9} {:>8} {:>7}",
+            n[0],
+            n[1],
+            n[2],
+            n[3],
+            score(n)
+        );
+        for (t, v) in total.iter_mut().zip(n) {
+            *t += v;
+        }
+    }
+    println!(
+        "{:<45} {:>7} {:>7} {:>9} {:>8} {:>7}",
+        "total",
+        total[0],
+        total[1],
+        total[2],
+        total[3],
+        score(&total)
+    );
+    if !kinds[1].1.is_empty() {
+        println!("\nmissed:");
+        for line in &kinds[1].1 {
+            println!("  {line}");
+        }
+    }
+    if !kinds[3].1.is_empty() {
+        println!("\ntimeouts:");
+        for line in &kinds[3].1 {
+            println!("  {line}");
+        }
+    }
+    format!(
+        "mutants: {} caught, {} missed, {} unviable, {} timeouts ({} of viable caught); outcomes in {}",
+        total[0],
+        total[1],
+        total[2],
+        total[3],
+        score(&total),
+        dir.display()
+    )
+}
+
+/// Caught over viable mutants (caught + missed + timeouts: a timeout is not counted as caught).
+fn score(n: &[usize; 4]) -> String {
+    let viable = n[0] + n[1] + n[3];
+    if viable == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.1}%", 100.0 * n[0] as f64 / viable as f64)
+    }
+}
