@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::provider::Provider;
-use crate::urls::encode_segment;
+use crate::urls::encode_segment_into;
 
 /// A request body with its content type.
 #[derive(Clone, PartialEq, Eq)]
@@ -244,7 +244,7 @@ pub fn render_path(template: &str, values: &[&str]) -> Result<String> {
         let value = values
             .next()
             .ok_or_else(|| Error::invalid_input(format!("no value for path parameter `{name}`")))?;
-        out.push_str(&encode_segment(name, value)?);
+        encode_segment_into(&mut out, name, value)?;
         rest = &after[close + 1..];
     }
     if values.next().is_some() {

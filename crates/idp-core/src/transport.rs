@@ -178,23 +178,48 @@ impl Transport for ReqwestTransport {
                 });
             }
         }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
-            if body.len() + chunk.len() > self.max_response_bytes {
-                return Err(TransportError::BodyTooLarge {
-                    limit: self.max_response_bytes,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let mut builder = http::Response::builder()
-            .status(status)
-            .version(response.version());
-        if let Some(headers) = builder.headers_mut() {
-            *headers = std::mem::take(response.headers_mut());
-        }
-        builder
-            .body(body.freeze())
-            .map_err(|e| TransportError::Io(e.to_string()))
+        let body = read_body(&mut response, self.max_response_bytes).await?;
+        let mut out = http::Response::new(body);
+        *out.status_mut() = status;
+        *out.version_mut() = response.version();
+        *out.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(out)
     }
+}
+
+/// The most a body buffer is given up front from `Content-Length`.
+const PREALLOCATE_MAX: usize = 4 * 1024 * 1024;
+
+/// The whole body, at most `max` bytes. A body that arrives in one chunk (the usual case for an
+/// API answer) is handed on as that chunk, without a copy; a longer one is gathered into one
+/// buffer sized from `Content-Length` when the server sent it.
+async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Bytes, TransportError> {
+    let too_large = || TransportError::BodyTooLarge { limit: max };
+    let Some(first) = response.chunk().await.map_err(|e| classify(&e))? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > max {
+        return Err(too_large());
+    }
+    let Some(second) = response.chunk().await.map_err(|e| classify(&e))? else {
+        return Ok(first);
+    };
+    let hint = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+        .min(max)
+        // What a server claims is not allocated beyond this before it is sent.
+        .min(PREALLOCATE_MAX);
+    let mut body = BytesMut::with_capacity(hint.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if body.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(|e| classify(&e))?;
+    }
+    Ok(body.freeze())
 }

@@ -29,6 +29,17 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// # Ok::<(), idp_core::Error>(())
 /// ```
 pub fn encode_segment(name: &str, value: &str) -> Result<String> {
+    let mut out = String::with_capacity(value.len());
+    encode_segment_into(&mut out, name, value)?;
+    Ok(out)
+}
+
+/// [`encode_segment`], appended to `out` (no string of its own; the unreserved runs are copied
+/// as slices, without the formatting machinery).
+///
+/// # Errors
+/// As [`encode_segment`]; `out` is then unchanged.
+pub(crate) fn encode_segment_into(out: &mut String, name: &str, value: &str) -> Result<()> {
     if value.is_empty() {
         return Err(Error::invalid_input(format!("{name} must not be empty")));
     }
@@ -37,7 +48,8 @@ pub fn encode_segment(name: &str, value: &str) -> Result<String> {
             "{name} must not be a relative path segment (`.` or `..`)"
         )));
     }
-    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+    out.extend(utf8_percent_encode(value, SEGMENT));
+    Ok(())
 }
 
 /// A normalized API base URL: `https` (plain `http` only for loopback hosts), no trailing slash,
@@ -154,12 +166,13 @@ impl BaseUrl {
         out.push_str(self.as_str());
         out.push_str(path);
         if !query.is_empty() {
-            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            out.push('?');
+            let start = out.len();
+            let mut ser = url::form_urlencoded::Serializer::for_suffix(out, start);
             for (k, v) in query {
                 ser.append_pair(k, v);
             }
-            out.push('?');
-            out.push_str(&ser.finish());
+            return ser.finish();
         }
         out
     }
