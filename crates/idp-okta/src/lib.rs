@@ -14,7 +14,8 @@
 //!     .org_url("https://acme.okta.com")
 //!     .api_token("00abc…")
 //!     .build()?;
-//! // Or from OKTA_CLIENT_ORGURL, OKTA_CLIENT_TOKEN, … like Okta's official SDKs:
+//! // Or like Okta's official SDKs: ~/.okta/okta.yaml, then ./okta.yaml, then the
+//! // OKTA_CLIENT_ORGURL, OKTA_CLIENT_TOKEN, … variables (see `config`):
 //! // let okta = Client::from_env()?;
 //! # let _ = okta; Ok(()) }
 //! ```
