@@ -157,6 +157,7 @@ async fn the_kinde_fake_enforces_its_limit_with_rate_limit_reset() -> TestResult
         .domain(fake.base_url())
         .client_credentials(fake.client_id(), fake.client_secret())
         .retry_policy(RetryPolicy::none())
+        .governor(false)
         .build()?;
     let mut statuses = Vec::new();
     for _ in 0..6 {

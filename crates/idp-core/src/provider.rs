@@ -33,20 +33,26 @@ pub trait Provider: Send + Sync + fmt::Debug + 'static {
 
     /// How long a 429 response asked the client to wait before retrying, by the provider's rule.
     /// Defaults to `Retry-After` ([`crate::retry::retry_after`]). Other statuses only honour
-    /// `Retry-After`: rate-limit windows say nothing about a failing server.
+    /// `Retry-After`: rate-limit windows say nothing about a failing server. With the governor
+    /// on, the same wait closes the 429's bucket for every other call until it has passed
+    /// (unless [`Provider::is_concurrency_limited`] says the 429 was for concurrency).
     fn retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<RetryHint> {
         crate::retry::retry_after(headers, now).map(RetryHint::RetryAfter)
     }
 
-    /// The rate-limit bucket an operation draws on (operations that share one count together).
-    /// Defaults to the operation's path template; providers write their documented mapping.
+    /// The rate-limit bucket an operation draws on (operations that share one count together):
+    /// the governor paces each bucket by the limit, remaining count and reset its answers
+    /// report. Defaults to the operation's path template; providers write their documented
+    /// mapping (Okta: the rows of its management rate-limit table; Kinde and Authress, which
+    /// document no per-endpoint limits: one bucket for everything).
     fn rate_bucket(operation_id: &'static str, path_template: &'static str) -> &'static str {
         let _ = operation_id;
         path_template
     }
 
     /// Whether a 429 is for too many requests in flight rather than an exhausted bucket (the
-    /// governor then lowers its concurrency instead of waiting for a window).
+    /// governor then halves its concurrency cap instead of closing the bucket; Okta: limit =
+    /// remaining = 0). Defaults to never.
     fn is_concurrency_limited(_headers: &HeaderMap, _rate_limit: Option<&RateLimit>) -> bool {
         false
     }
