@@ -60,11 +60,14 @@ started=$(date +%s)
 
 # --- the venv, with a pinned schemathesis (and its dependencies pinned too) -----------------
 echo "== schemathesis $SCHEMATHESIS_VERSION venv ($VENV)"
-if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+# Rebuilt when the pins change (the stamp records the version and the requirements file).
+stamp="schemathesis==$SCHEMATHESIS_VERSION $(cksum <"$REQUIREMENTS")"
+if [ ! -x "$VENV/bin/schemathesis" ] || [ "$(cat "$VENV/.pins" 2>/dev/null || true)" != "$stamp" ]; then
   rm -rf "$VENV"
   "${PYTHON:-python3}" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     -r "$REQUIREMENTS" "schemathesis==$SCHEMATHESIS_VERSION"
+  echo "$stamp" >"$VENV/.pins"
 fi
 PY=$VENV/bin/python
 "$VENV/bin/schemathesis" --version
@@ -82,6 +85,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 "$ROOT/target/debug/idp-fakes" --seed 5 >"$OUT/idp-fakes.json" 2>"$OUT/idp-fakes.log" &
 FAKES_PID=$!
 for _ in $(seq 1 100); do
@@ -180,7 +184,7 @@ for p in "${PROVIDERS[@]}"; do
 done
 
 cleanup
-trap - EXIT
+trap - EXIT INT TERM
 verdict=0
 "$PY" "$HELPER" report --allowlist "$ALLOWLIST" "${runs[@]}" || verdict=$?
 echo "(schemathesis suite took $(($(date +%s) - started)) s; reports in $OUT)"
