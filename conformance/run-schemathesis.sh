@@ -86,7 +86,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-"$ROOT/target/debug/idp-fakes" --seed 5 >"$OUT/idp-fakes.json" 2>"$OUT/idp-fakes.log" &
+"${CARGO_TARGET_DIR:-$ROOT/target}/debug/idp-fakes" --seed 5 >"$OUT/idp-fakes.json" 2>"$OUT/idp-fakes.log" &
 FAKES_PID=$!
 for _ in $(seq 1 100); do
   if [ -s "$OUT/idp-fakes.json" ]; then break; fi
