@@ -9,8 +9,9 @@
 //!   /api/v1/apps/{id}/*" ([`BUCKET_APPS`]); the hook-key operations are in "Most other API
 //!   actions: /api/v1" ([`BUCKET_API_V1`]). Windows are fixed and aligned to the epoch, so a
 //!   one-minute window resets on the minute, as `X-Rate-Limit-Reset` values from real orgs do.
-//! - Headers ("Rate limit best practices", <https://developer.okta.com/docs/reference/rl-best-practices/>):
-//!   `X-Rate-Limit-Limit` "the rate limit ceiling that is applicable for the current request",
+//! - Headers ("Rate limit best practices",
+//!   <https://developer.okta.com/docs/reference/rl-best-practices/>): `X-Rate-Limit-Limit`
+//!   "the rate limit ceiling that is applicable for the current request",
 //!   `X-Rate-Limit-Remaining` "the number of requests left for the current rate-limit window",
 //!   `X-Rate-Limit-Reset` "the time at which the rate limit resets, specified in UTC epoch time
 //!   (in seconds)". The fake computes them from the bucket's real count, with `Date`.

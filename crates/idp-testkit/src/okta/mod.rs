@@ -44,6 +44,12 @@ const RATE_LIMIT: u32 = 600;
 /// bound). Every response carries `X-Okta-Request-Id` and `X-Rate-Limit-*` headers. Apps exist
 /// implicitly: any app id can be used. The server stops when this handle is dropped.
 ///
+/// Okta's rate limits are off until asked for: [`FakeOkta::rate_limit_bucket`] enforces a
+/// bucket per window (with the per-token share, [`FakeOkta::token_share`]),
+/// [`FakeOkta::concurrency_limit`] the org-wide concurrency limit, [`FakeOkta::service_time`]
+/// makes requests take time; [`FakeOkta::bucket_429s`] and [`FakeOkta::concurrency_429s`] count
+/// the refusals.
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let okta = idp_testkit::FakeOkta::start().await?;
