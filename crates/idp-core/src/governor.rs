@@ -505,7 +505,11 @@ mod tests {
         );
         // A reset a full second later is the next window.
         let seq = go(&budget, "b", drifted);
-        budget.release("b", seq, Some(&rl(10, 9, now + Duration::from_millis(2_400))));
+        budget.release(
+            "b",
+            seq,
+            Some(&rl(10, 9, now + Duration::from_millis(2_400))),
+        );
         go(&budget, "b", drifted);
     }
 
