@@ -124,3 +124,52 @@ async fn a_failed_page_ends_try_collect_with_its_error() -> TestResult {
     assert_eq!(list_requests(&okta), 2);
     Ok(())
 }
+
+/// Core's `resumable` rule as a user meets it: without retries, a 429 or 503 on page two is
+/// returned, and polling the same stream again fetches page two again — nothing lost, nothing
+/// twice. A 400 on page two ends the walk: polling again yields nothing more.
+#[tokio::test]
+async fn after_a_429_or_503_on_page_two_the_stream_resumes_there_and_after_a_400_it_ends()
+-> TestResult {
+    for (fault, status) in [
+        (
+            Fault::Status429 {
+                reset_after: std::time::Duration::from_secs(1),
+            },
+            429,
+        ),
+        (Fault::Status(503), 503),
+    ] {
+        let (okta, client, seeded) = fake().await?;
+        let mut items = client.items(list());
+        let mut got = vec![items.next().await.ok_or("item 1")??];
+        okta.faults()
+            .operation("listApplicationUsers")
+            .next(1, fault);
+        let err = loop {
+            match items.next().await {
+                Some(Ok(user)) => got.push(user),
+                Some(Err(e)) => break e,
+                None => return Err("page two must fail once".into()),
+            }
+        };
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        let rest: Vec<AppUser> = items.try_collect().await?;
+        got.extend(rest);
+        assert_eq!(ids(&got), seeded, "after the {status}");
+        assert_eq!(list_requests(&okta), 4, "page two asked twice");
+    }
+
+    let (okta, client, _seeded) = fake().await?;
+    let mut items = client.items(list());
+    items.next().await.ok_or("item 1")??;
+    items.next().await.ok_or("item 2")??;
+    okta.faults()
+        .operation("listApplicationUsers")
+        .next(1, Fault::Status(400));
+    let err = items.next().await.ok_or("page two fails")?.err();
+    assert_eq!(err.and_then(|e| e.status()).map(|s| s.as_u16()), Some(400));
+    assert!(items.next().await.is_none(), "a 400 is not asked again");
+    assert_eq!(list_requests(&okta), 2);
+    Ok(())
+}
