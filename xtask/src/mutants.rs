@@ -29,7 +29,8 @@ options:
   -j, --jobs <n>      parallel build/test jobs (default 1; above 1 the private tree is copied
                       once per job, its target included)
   --iterate           skip mutants caught or unviable in the previous run; accumulate results
-  --timeout <s>       test timeout per mutant (default: 3 x the baseline test time, at least 120)
+  --timeout <s>       test timeout per mutant (default: 3 x the baseline's workspace test time,
+                      at least 120)
   --build-timeout <s> build timeout per mutant (default 1200)
   --doctests          also build and run doctests (off by default: they cost more than they catch)
   --list              list the mutants, run nothing
@@ -133,13 +134,20 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let base = root.join("target").join("mutants");
     let tree = base.join("tree");
     let out = base.join("out");
+    let _lock = RunLock::take(base.join("run.lock"))?;
     let changed = sync_tree(root, &tree)?;
     println!(
         "mutants: private tree {} ({changed} files updated)",
         tree.display()
     );
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    cmd.current_dir(&tree).args(["mutants", "--workspace"]);
+    let timeout = if o.list {
+        0
+    } else {
+        let measured = baseline(&tree, &o)?;
+        o.timeout.unwrap_or(measured)
+    };
+    let mut cmd = cargo_in(&tree);
+    cmd.args(["mutants", "--workspace"]);
     for glob in scope(&o) {
         cmd.args(["--file", &glob]);
     }
@@ -147,7 +155,11 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
         cmd.args(["--re", re]);
     }
     cmd.arg("--output").arg(&out);
-    cmd.args(["--test-workspace=true", "--cap-lints=true", "--no-shuffle"]);
+    // cargo-mutants' own baseline tests only the mutated packages; ours (above) tested the whole
+    // workspace, which is what each mutant is judged by.
+    cmd.args(["--test-workspace=true", "--baseline=skip"]);
+    // Lints are capped by `cargo_in` (the same flags for the baseline, so the target stays warm).
+    cmd.arg("--no-shuffle");
     if o.jobs == 1 {
         // The private tree is ours alone: mutate it in place, reuse its target.
         cmd.arg("--in-place");
@@ -155,29 +167,18 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
         cmd.args(["--jobs", &o.jobs.to_string(), "--copy-target=true"]);
     }
     cmd.args(["--build-timeout", &o.build_timeout.to_string()]);
-    match o.timeout {
-        Some(t) => cmd.args(["--timeout", &t.to_string()]),
-        None => cmd.args(["--timeout-multiplier", "3", "--minimum-test-timeout", "120"]),
-    };
+    cmd.args(["--timeout", &timeout.to_string()]);
     if o.iterate {
         cmd.arg("--iterate");
     }
     if o.list {
         cmd.arg("--list");
     }
+    for arg in test_args(&o) {
+        // For the build as well as the test phase (`--` would reach only the test phase).
+        cmd.args(["--cargo-arg", arg]);
+    }
     cmd.args(&o.passthrough);
-    if !o.doctests {
-        // Lib, bin and integration tests; doctests are compiled one by one and cost the most.
-        cmd.args(["--", "--tests"]);
-    }
-    // The shared specs are found from the checkout, not from the private tree; no debug info
-    // keeps each mutant's link step and the tree's target small.
-    if let Some(shared) = idp_test_support::shared_dir(env!("CARGO_MANIFEST_DIR")) {
-        cmd.env("IDP_SHARED_DIR", shared);
-    }
-    cmd.env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_PROFILE_TEST_DEBUG", "0")
-        .env_remove("CARGO_TARGET_DIR");
     println!("==> {}", describe(&cmd));
     let status = cmd
         .status()
@@ -190,7 +191,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     let summary = summarize(&out.join("mutants.out"));
     println!("\n{summary}");
-    // cargo-mutants: 0 all caught, 2 missed, 3 timeouts, 4 baseline failed (mutants.rs/exit-codes).
+    // cargo-mutants' exit codes (mutants.rs/exit-codes.html): 0 all caught, 2 some missed,
+    // 3 some timed out.
     match status.code() {
         Some(0) => Ok(()),
         Some(2 | 3) => Err(summary),
@@ -199,6 +201,102 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
             out.display()
         )),
     }
+}
+
+/// `cargo` in the private tree, with the environment every build there uses: the shared specs
+/// found from the checkout (not from the tree), and no debug info, which keeps each mutant's link
+/// step and the tree's target small.
+fn cargo_in(tree: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    cmd.current_dir(tree);
+    if let Some(shared) = idp_test_support::shared_dir(env!("CARGO_MANIFEST_DIR")) {
+        cmd.env("IDP_SHARED_DIR", shared);
+    }
+    // `--cap-lints=warn`: a mutant that trips a deny-by-default lint is still built and tested
+    // (what cargo-mutants' `--cap-lints=true` sets, given here for every build in the tree).
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", "--cap-lints=warn")
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0")
+        .env_remove("CARGO_TARGET_DIR");
+    cmd
+}
+
+/// Held while a run uses the private tree: a second run would restore the file the first one
+/// has mutated in place. A lock left by a run that was killed is taken over (its process is gone).
+struct RunLock(PathBuf);
+
+impl RunLock {
+    fn take(path: PathBuf) -> Result<RunLock, String> {
+        if let Ok(pid) = std::fs::read_to_string(&path) {
+            let alive =
+                Path::new("/proc").join(pid.trim()).exists() || !Path::new("/proc").exists();
+            if alive {
+                return Err(format!(
+                    "another `cargo xtask mutants` (pid {}) is using the private tree; wait for it, \
+                     or remove {} if it is gone",
+                    pid.trim(),
+                    path.display()
+                ));
+            }
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, std::process::id().to_string())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(RunLock(path))
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Which tests judge a mutant: lib, bin and integration tests; doctests (compiled one by one,
+/// the most expensive) only with `--doctests`.
+fn test_args(o: &Options) -> Vec<&'static str> {
+    if o.doctests { vec![] } else { vec!["--tests"] }
+}
+
+/// Builds and runs the unmutated workspace's tests in the tree (incremental: it also warms the
+/// target the mutants reuse). A failing test here would make every mutant look caught, so it
+/// stops the run. Returns the test timeout: 3 x the measured test time, at least 120 s.
+fn baseline(tree: &Path, o: &Options) -> Result<u64, String> {
+    let run = |extra: &[&str]| -> Result<std::time::Duration, String> {
+        let mut cmd = cargo_in(tree);
+        cmd.args(["test", "--workspace"])
+            .args(test_args(o))
+            .args(extra);
+        println!("==> baseline: {}", describe(&cmd));
+        let started = std::time::Instant::now();
+        let output = cmd
+            .output()
+            .map_err(|e| format!("could not run cargo test: {e}"))?;
+        if output.status.success() {
+            return Ok(started.elapsed());
+        }
+        let log = tree.join("target").join("xtask-mutants-baseline.log");
+        let mut text = output.stdout;
+        text.extend(output.stderr);
+        let _ = std::fs::write(&log, &text);
+        Err(format!(
+            "the unmutated workspace fails `cargo test` in the snapshot (log: {}); fix that first, \
+             or wait until the checkout is consistent",
+            log.display()
+        ))
+    };
+    let build = run(&["--no-run"])?;
+    let test = run(&[])?;
+    let timeout = (test.as_secs() * 3).max(120);
+    println!(
+        "mutants: baseline ok ({}s build, {}s tests); test timeout {timeout}s",
+        build.as_secs(),
+        test.as_secs()
+    );
+    Ok(timeout)
 }
 
 fn check_installed() -> Result<(), String> {
