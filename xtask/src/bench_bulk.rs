@@ -10,8 +10,9 @@
 //! - governed: `assign_many` on a client with the governor on;
 //! - governed at `max_capacity(0.5)`: the same, leaving half of each window to others.
 //!
-//! The table shows the 429s the fake sent, the items that failed, the wall time and the wall time
-//! over the theoretical minimum (users / 600 per s; twice that at half capacity).
+//! The table shows the 429s the fake sent, the items that failed, the most requests the fake had
+//! in flight at once (admitted ones: the concurrency limit caps it at 10), the wall time and the
+//! wall time over the theoretical minimum (users / 600 per s; twice that at half capacity).
 
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,8 @@ struct Measured {
     name: &'static str,
     rate_limited: usize,
     failed: usize,
+    /// The most requests the fake had in flight at once.
+    peak: usize,
     wall: Duration,
     /// The theoretical minimum for this run.
     minimum: Duration,
@@ -109,6 +112,7 @@ impl Scenario {
             name: self.name(),
             rate_limited: fake.bucket_429s() + fake.concurrency_429s(),
             failed,
+            peak: fake.peak_in_flight(),
             wall,
             minimum: Duration::from_secs_f64(users as f64 / per_second),
         })
@@ -149,19 +153,20 @@ fn print_table(users: usize, results: &[Measured]) {
         SERVICE_TIME.as_millis()
     );
     println!(
-        "| {:<44} | {:>13} | {:>12} | {:>7} | {:>7} | {:>14} |",
-        "run", "429s received", "items failed", "wall", "minimum", "wall ÷ minimum"
+        "| {:<44} | {:>13} | {:>12} | {:>9} | {:>7} | {:>7} | {:>14} |",
+        "run", "429s received", "items failed", "in flight", "wall", "minimum", "wall ÷ minimum"
     );
     println!(
-        "|{:-<46}|{:->15}|{:->14}|{:->9}|{:->9}|{:->16}|",
-        "", "", "", "", "", ""
+        "|{:-<46}|{:->15}|{:->14}|{:->11}|{:->9}|{:->9}|{:->16}|",
+        "", "", "", "", "", "", ""
     );
     for m in results {
         println!(
-            "| {:<44} | {:>13} | {:>12} | {:>6.2}s | {:>6.1}s | {:>13.2}× |",
+            "| {:<44} | {:>13} | {:>12} | {:>9} | {:>6.2}s | {:>6.1}s | {:>13.2}× |",
             m.name,
             m.rate_limited,
             m.failed,
+            m.peak,
             m.wall.as_secs_f64(),
             m.minimum.as_secs_f64(),
             m.wall.as_secs_f64() / m.minimum.as_secs_f64(),
