@@ -213,12 +213,15 @@ async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Bytes
         .min(PREALLOCATE_MAX);
     let mut body = BytesMut::with_capacity(hint.max(first.len() + second.len()));
     body.extend_from_slice(&first);
+    // The chunks share the connection's read buffer: let go of each once copied.
+    drop(first);
     let mut next = Some(second);
     while let Some(chunk) = next {
         if body.len() + chunk.len() > max {
             return Err(too_large());
         }
         body.extend_from_slice(&chunk);
+        drop(chunk);
         next = response.chunk().await.map_err(|e| classify(&e))?;
     }
     Ok(body.freeze())

@@ -96,32 +96,49 @@ pub(crate) enum Client {
     Raw13(raw13::Raw),
 }
 
-pub(crate) struct IdpClients {
-    okta: idp::okta::Client,
-    authress: idp::authress::Client,
-    kinde: idp::kinde::Client,
+/// The idp client of the provider the work talks to (only that one is built, as a user of one
+/// provider would).
+pub(crate) enum IdpClients {
+    Okta(idp::okta::Client),
+    Authress(idp::authress::Client),
+    Kinde(idp::kinde::Client),
+}
+
+impl Work {
+    fn provider(self) -> Provider {
+        match self {
+            Work::Get(p) | Work::List(p) => p,
+        }
+    }
 }
 
 impl Client {
-    /// Builds the client the way its user would (idp: the builders with their default transport).
-    pub(crate) fn new(which: Impl, base: &str) -> Client {
+    /// Builds the client the way its user would (idp: the builder of the provider the work talks
+    /// to, with its default transport).
+    pub(crate) fn new(which: Impl, work: Work, base: &str) -> Client {
         match which {
-            Impl::Idp => Client::Idp(Box::new(IdpClients {
-                okta: idp::okta::Client::builder()
-                    .org_url(base)
-                    .api_token("bench-token")
-                    .build()
-                    .expect("okta client"),
-                authress: idp::authress::Client::builder()
-                    .base_url(base)
-                    .user_token("bench-token")
-                    .build()
-                    .expect("authress client"),
-                kinde: idp::kinde::Client::builder()
-                    .domain(base)
-                    .access_token("bench-token")
-                    .build()
-                    .expect("kinde client"),
+            Impl::Idp => Client::Idp(Box::new(match work.provider() {
+                Provider::Okta => IdpClients::Okta(
+                    idp::okta::Client::builder()
+                        .org_url(base)
+                        .api_token("bench-token")
+                        .build()
+                        .expect("okta client"),
+                ),
+                Provider::Authress => IdpClients::Authress(
+                    idp::authress::Client::builder()
+                        .base_url(base)
+                        .user_token("bench-token")
+                        .build()
+                        .expect("authress client"),
+                ),
+                Provider::Kinde => IdpClients::Kinde(
+                    idp::kinde::Client::builder()
+                        .domain(base)
+                        .access_token("bench-token")
+                        .build()
+                        .expect("kinde client"),
+                ),
             })),
             Impl::Raw12 => Client::Raw12(raw12::Raw::new(base)),
             Impl::Raw13 => Client::Raw13(raw13::Raw::new(base)),
@@ -139,25 +156,25 @@ impl Client {
 
 impl IdpClients {
     async fn step(&self, work: Work, size: Size) -> usize {
-        match work {
-            Work::Get(Provider::Okta) => {
-                let user = self.okta.application_users().get("0oa1", "00u1").send();
+        match (self, work) {
+            (IdpClients::Okta(okta), Work::Get(_)) => {
+                let user = okta.application_users().get("0oa1", "00u1").send();
                 black_box(user.await.expect("okta get"));
                 1
             }
-            Work::Get(Provider::Authress) => {
-                let conn = self.authress.connections().get("con_1").send();
+            (IdpClients::Authress(authress), Work::Get(_)) => {
+                let conn = authress.connections().get("con_1").send();
                 black_box(conn.await.expect("authress get"));
                 1
             }
-            Work::Get(Provider::Kinde) => {
-                let conn = self.kinde.connections().get("conn_1").send();
+            (IdpClients::Kinde(kinde), Work::Get(_)) => {
+                let conn = kinde.connections().get("conn_1").send();
                 black_box(conn.await.expect("kinde get"));
                 1
             }
-            Work::List(Provider::Okta) => {
+            (IdpClients::Okta(okta), Work::List(_)) => {
                 let app = format!("app{}", size.total);
-                let list = self.okta.application_users().list(app).limit(size.page);
+                let list = okta.application_users().list(app).limit(size.page);
                 let mut items = list.items();
                 let mut n = 0;
                 while let Some(item) = items.try_next().await.expect("okta list") {
@@ -166,8 +183,8 @@ impl IdpClients {
                 }
                 n
             }
-            Work::List(Provider::Authress) => {
-                let mut items = self.authress.connections().list().limit(size.page).items();
+            (IdpClients::Authress(authress), Work::List(_)) => {
+                let mut items = authress.connections().list().limit(size.page).items();
                 let mut n = 0;
                 while let Some(item) = items.try_next().await.expect("authress list") {
                     black_box(item);
@@ -175,8 +192,8 @@ impl IdpClients {
                 }
                 n
             }
-            Work::List(Provider::Kinde) => {
-                let list = self.kinde.connections().list().page_size(size.page);
+            (IdpClients::Kinde(kinde), Work::List(_)) => {
+                let list = kinde.connections().list().page_size(size.page);
                 let mut items = list.items();
                 let mut n = 0;
                 while let Some(item) = items.try_next().await.expect("kinde list") {

@@ -45,6 +45,19 @@ fn threads() -> usize {
     std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
 }
 
+/// A `/proc/self/status` figure in KiB (0 when it cannot be read).
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -99,7 +112,7 @@ fn client(args: &[String]) -> i32 {
     };
     let (warm, steps) = (num(5), num(6));
     let rt = current_thread();
-    let client = rt.block_on(async { Client::new(which, &base) });
+    let client = rt.block_on(async { Client::new(which, work, &base) });
     let (cpu, units) = rt.block_on(async {
         for _ in 0..warm {
             client.step(work, size).await;
@@ -112,9 +125,11 @@ fn client(args: &[String]) -> i32 {
         (cpu_ns() - start, units)
     });
     println!(
-        "cpu_ns={cpu} units={units} peak_rss_kib={} threads={}",
+        "cpu_ns={cpu} units={units} peak_rss_kib={} threads={} rss_anon_kib={} rss_file_kib={}",
         peak_rss_kib(),
-        threads()
+        threads(),
+        status_kib("RssAnon:"),
+        status_kib("RssFile:")
     );
     0
 }
