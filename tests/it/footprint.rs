@@ -64,3 +64,47 @@ fn each_provider_stands_alone() -> TestResult {
     }
     Ok(())
 }
+
+/// Unique crates (name and version) a user's build of `package` compiles.
+fn count(package: &str) -> Result<usize, Box<dyn std::error::Error>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            package,
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()?;
+    let crates: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            Some(format!("{} {}", parts.next()?, parts.next()?))
+        })
+        .collect();
+    Ok(crates.len())
+}
+
+/// Issue 16's budgets, set just above today's counts (idna_adapter 1.1 in Cargo.lock) so that a
+/// new dependency fails here: idp-kinde 91, idp-okta 108, idp-authress 104, facade 111.
+#[test]
+fn crate_counts_stay_within_budget() -> TestResult {
+    for (package, budget) in [
+        ("idp-kinde", 93),
+        ("idp-okta", 110),
+        ("idp-authress", 106),
+        ("idp", 113),
+    ] {
+        let n = count(package)?;
+        assert!(
+            n <= budget,
+            "{package} compiles {n} crates (budget {budget})"
+        );
+    }
+    Ok(())
+}
