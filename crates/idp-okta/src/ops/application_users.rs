@@ -518,7 +518,7 @@ impl ApplicationUsers<'_> {
     /// matches users, not positions. An assignment is a POST: it is never sent twice.
     ///
     /// ```
-    /// # async fn run(okta: idp_okta::Client) -> idp_okta::Result<()> {
+    /// # async fn run(okta: idp_okta::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use idp_okta::models::AppUserAssignRequest;
     ///
     /// let users = ["00u1", "00u2", "00u3"];
@@ -531,11 +531,11 @@ impl ApplicationUsers<'_> {
     ///     eprintln!("{:?}: {}", failure.key, failure.error.message);
     /// }
     /// // Later, from the saved report: only what did not finish is sent.
-    /// let saved = serde_json::to_string(&report).expect("a report serializes");
+    /// let saved = serde_json::to_string(&report)?;
     /// let again = okta
     ///     .application_users()
     ///     .assign_many("0oa1app", users.map(AppUserAssignRequest::new))
-    ///     .resume(serde_json::from_str(&saved).expect("and reads back"))?
+    ///     .resume(serde_json::from_str(&saved)?)?
     ///     .run()
     ///     .await;
     /// assert_eq!(again.skipped.len(), report.succeeded.len() + report.failed.len());
