@@ -406,8 +406,19 @@ fn check_list_query(query: &[(String, String)]) -> Result<(), Response> {
             &format!("InvalidRequest: Unknown query parameter '{name}'."),
         ));
     }
+    // `LimitQuery` is `format: int32`: the OpenAPI 3.0 data types make that a signed 32-bit
+    // integer, and the Ajv-based validator Authress runs (openapi-data-validator.js, derived
+    // from express-openapi-validator, whose OpenAPI formats check the int32 range) refuses a
+    // larger value with Ajv's `must match format "int32"`.
     match query_get(query, "limit").map(str::parse::<i64>) {
-        None | Some(Ok(1..)) => Ok(()),
+        None | Some(Ok(1..=0x7fff_ffff)) => Ok(()),
+        Some(Ok(1..)) => Err(invalid_at(
+            "request.query",
+            &[Violation::new(
+                "limit",
+                Problem::Rule("must match format \"int32\"".into()),
+            )],
+        )),
         Some(Ok(_)) => Err(invalid_at(
             "request.query",
             &[Violation::new(
@@ -462,6 +473,10 @@ pub(super) fn create(state: &AuthressState, body: &[u8]) -> Response {
         _ => format!("con_{}", random_hex()),
     };
     let mut data = lock(&state.data);
+    // A connectionId already in use: 409 `ConnectionAlreadyExists`. The connections spec
+    // declares no 409, but Authress's spec does for its other creates with a caller-chosen id
+    // (createRecord 409 `AccessRecordAlreadyExists`, createRole 409 `RoleAlreadyExists`:
+    // authress-sdk.py docs/AccessRecordsApi.md, docs/RolesApi.md); the allowlist carries it.
     if data.connections.contains_key(&id) {
         return error(
             StatusCode::CONFLICT,

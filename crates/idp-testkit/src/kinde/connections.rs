@@ -107,8 +107,10 @@ fn summary(c: &Value) -> Value {
 #[derive(Deserialize)]
 #[serde(expecting = "object")]
 struct CreateBody {
-    name: String,
-    display_name: String,
+    #[serde(rename = "name")]
+    _name: String,
+    #[serde(rename = "display_name")]
+    _display_name: String,
     strategy: String,
     #[serde(default, rename = "enabled_applications")]
     _enabled_applications: Option<Vec<String>>,
@@ -122,10 +124,10 @@ struct CreateBody {
 #[derive(Deserialize)]
 #[serde(expecting = "object")]
 struct UpdateBody {
-    #[serde(default, deserialize_with = "non_null")]
-    name: Option<String>,
-    #[serde(default, deserialize_with = "non_null")]
-    display_name: Option<String>,
+    #[serde(default, rename = "name", deserialize_with = "non_null")]
+    _name: Option<String>,
+    #[serde(default, rename = "display_name", deserialize_with = "non_null")]
+    _display_name: Option<String>,
     #[serde(default, rename = "enabled_applications")]
     _enabled_applications: Option<Vec<String>>,
     #[serde(default)]
@@ -133,31 +135,20 @@ struct UpdateBody {
     options: Option<Map<String, Value>>,
 }
 
+/// `name` and `display_name` may be empty strings: the spec sets no `minLength` and no source
+/// shows Kinde refusing one (schemathesis sends `""` as schema-valid data).
 impl Validate for CreateBody {
-    fn validate(&self, c: &mut Checks) {
-        non_empty(c, "name", Some(&self.name));
-        non_empty(c, "display_name", Some(&self.display_name));
-    }
+    fn validate(&self, _: &mut Checks) {}
 }
 
 impl Validate for UpdateBody {
     fn validate(&self, c: &mut Checks) {
-        non_empty(c, "name", self.name.as_deref());
-        non_empty(c, "display_name", self.display_name.as_deref());
         if self.strategy.is_some() {
             c.add(
                 "strategy",
                 Problem::Rule("cannot be changed after creation".into()),
             );
         }
-    }
-}
-
-/// Kinde refuses an empty `name` / `display_name` (the fake's rule since issue 14: a connection
-/// needs an internal and a public name; the spec sets no `minLength`).
-fn non_empty(c: &mut Checks, path: &str, value: Option<&str>) {
-    if value.is_some_and(str::is_empty) {
-        c.add(path, Problem::Rule("must be a non-empty string".into()));
     }
 }
 
@@ -427,21 +418,11 @@ pub(super) fn delete(state: &KindeState, id: &str) -> Response {
     }
 }
 
-/// A valid update body (typed checks); `replace` (PUT) also needs `name` and `display_name`.
-/// Returns the body and its options, to be checked against the stored strategy.
-fn parse_update(body: &[u8], replace: bool) -> Result<(Map<String, Value>, UpdateBody), Response> {
+/// A valid update body (typed checks). Returns the body and its options, to be checked against
+/// the stored strategy. `replace_connection_request` marks nothing required (the spec), so a
+/// PUT without `name` or `display_name` keeps them; it resets the rest (`update`).
+fn parse_update(body: &[u8]) -> Result<(Map<String, Value>, UpdateBody), Response> {
     let typed = validate::parse::<UpdateBody>(body).map_err(|v| invalid(&v))?;
-    if replace {
-        let missing: Vec<Violation> =
-            [("name", &typed.name), ("display_name", &typed.display_name)]
-                .into_iter()
-                .filter(|(_, v)| v.is_none())
-                .map(|(path, _)| Violation::new(path, Problem::Missing))
-                .collect();
-        if !missing.is_empty() {
-            return Err(invalid(&missing));
-        }
-    }
     Ok((object(body)?, typed))
 }
 
@@ -449,7 +430,7 @@ fn parse_update(body: &[u8], replace: bool) -> Result<(Map<String, Value>, Updat
 /// `ReplaceConnection` (PUT, which also resets `enabled_applications` and `options`). Options are
 /// checked against the stored connection's strategy.
 pub(super) fn update(state: &KindeState, id: &str, body: &[u8], replace: bool) -> Response {
-    let (map, typed) = match parse_update(body, replace) {
+    let (map, typed) = match parse_update(body) {
         Ok(m) => m,
         Err(r) => return r,
     };
@@ -494,8 +475,11 @@ struct ListQuery<'q> {
 
 fn parse_list_query(query: &[(String, String)]) -> Result<ListQuery<'_>, Response> {
     let non_empty = |key: &str| query_get(query, key).filter(|s| !s.is_empty());
-    let Some(page_size) = page_size(non_empty("page_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    else {
+    // `page_size` is an integer with no minimum (the spec): a value below 1 is taken like an
+    // absent one (the default, 10), as no source shows Kinde refusing it; above 500 it is
+    // capped (kinde.md §6). Only a value that is not an integer is a 400.
+    let raw = non_empty("page_size").filter(|v| v.parse::<i64>().map_or(true, |n| n >= 1));
+    let Some(page_size) = page_size(raw, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) else {
         return Err(bad_request(
             "INVALID_PAGE_SIZE",
             "page_size must be a positive integer.",

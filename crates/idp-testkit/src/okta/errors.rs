@@ -50,14 +50,19 @@ pub(super) fn not_found() -> Response {
 }
 
 /// `405 E0000022`: a known path with a method it does not support ("The endpoint does not
-/// support the provided HTTP method"; an unknown path is a 404 E0000007 instead).
-pub(super) fn unsupported_method() -> Response {
-    okta_error(
+/// support the provided HTTP method"; an unknown path is a 404 E0000007 instead), with the
+/// `Allow` header listing the path's methods: RFC 9110 §15.5.6 ("The origin server MUST
+/// generate an Allow header field in a 405 response"), which Okta's Spring front end does and
+/// which schemathesis' `unsupported_method` check requires.
+pub(super) fn unsupported_method(allow: &str) -> Response {
+    let mut response = okta_error(
         StatusCode::METHOD_NOT_ALLOWED,
         "E0000022",
         "The endpoint does not support the provided HTTP method",
         &[],
-    )
+    );
+    set_header(response.headers_mut(), "allow", allow);
+    response
 }
 
 /// `400 E0000001` with one cause; a cause `field: text` names the field in the summary

@@ -546,13 +546,15 @@ async fn handle(
 ) -> Response {
     let Some((op, params)) = resolve(&method, uri.path()) else {
         // A known path with another method is 405 E0000022; anything else 404 E0000007.
-        let known_path = [Method::GET, Method::POST, Method::PUT, Method::DELETE]
+        let allowed: Vec<&str> = [Method::GET, Method::POST, Method::PUT, Method::DELETE]
             .iter()
-            .any(|m| resolve(m, uri.path()).is_some());
-        return if known_path {
-            errors::unsupported_method()
-        } else {
+            .filter(|m| resolve(m, uri.path()).is_some())
+            .map(Method::as_str)
+            .collect();
+        return if allowed.is_empty() {
             errors::not_found()
+        } else {
+            errors::unsupported_method(&allowed.join(", "))
         };
     };
     if op == Op::Token {

@@ -417,7 +417,13 @@ async fn every_okta_response_conforms_to_the_okta_spec() -> TestResult {
         )
         .await?,
     );
-    a.push(answer("assignUserToApplication", post(users, json!({"id": ""}))).await?);
+    a.push(
+        answer(
+            "assignUserToApplication",
+            post(users, json!({"id": "00uA", "scope": "EVERYONE"})),
+        )
+        .await?,
+    );
     a.push(
         answer(
             "getApplicationUser",

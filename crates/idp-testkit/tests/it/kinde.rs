@@ -165,7 +165,13 @@ async fn kinde_connections_crud_keeps_state() -> TestResult {
             .await?,
     )
     .await?;
-    assert_eq!(s, 400);
+    // `replace_connection_request` requires nothing: a PUT without `display_name` keeps it.
+    assert_eq!(s, 200);
+    let stored = fake.connection(&id).unwrap();
+    assert_eq!(
+        (&stored["name"], &stored["display_name"]),
+        (&json!("x"), &json!("G2"))
+    );
     let (s, ok) = json(
         c.delete(format!("{base}/{id}"))
             .header("authorization", &auth)

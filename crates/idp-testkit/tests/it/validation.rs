@@ -415,6 +415,90 @@ async fn okta_refuses_a_hook_key_without_a_name_or_with_a_null_one() -> TestResu
     Ok(())
 }
 
+#[tokio::test]
+async fn okta_answers_an_unsupported_method_405_e0000022_with_allow() -> TestResult {
+    let okta = FakeOkta::start().await?;
+    let users = format!("{}/api/v1/apps/0oaApp/users", okta.base_url());
+    for (method, url, allow) in [
+        (reqwest::Method::PUT, users.clone(), "GET, POST"),
+        (
+            reqwest::Method::PATCH,
+            format!("{users}/00u1"),
+            "GET, POST, DELETE",
+        ),
+        (
+            reqwest::Method::DELETE,
+            format!("{}/api/v1/hook-keys", okta.base_url()),
+            "GET, POST",
+        ),
+    ] {
+        let response = http()
+            .request(method.clone(), &url)
+            .header("authorization", ssws(&okta))
+            .send()
+            .await?;
+        let got_allow = response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let (status, err) = json(response).await?;
+        assert_eq!(status, 405, "{method} {url}");
+        assert_eq!(got_allow.as_deref(), Some(allow), "{method} {url}");
+        assert_okta_error(
+            &err,
+            "E0000022",
+            "The endpoint does not support the provided HTTP method",
+            &[],
+        );
+    }
+    // An unknown path is 404 E0000007, whatever the method.
+    let (status, err) = json(
+        http()
+            .put(format!("{}/api/v1/nothing-here", okta.base_url()))
+            .header("authorization", ssws(&okta))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!((status, err["errorCode"].as_str()), (404, Some("E0000007")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn okta_answers_an_empty_user_id_like_an_unknown_user() -> TestResult {
+    let okta = FakeOkta::start().await?;
+    let url = format!("{}/api/v1/apps/0oaApp/users", okta.base_url());
+    for body in [json!({"id": ""}), json!({"id": "00uNobody"})] {
+        let (status, err) = json(
+            http()
+                .post(&url)
+                .header("authorization", ssws(&okta))
+                .body(body.to_string())
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(
+            (status, err["errorCode"].as_str()),
+            (404, Some("E0000007")),
+            "{body}"
+        );
+    }
+    // A body without an id at all is still a validation error.
+    let (status, err) = json(
+        http()
+            .post(&url)
+            .header("authorization", ssws(&okta))
+            .body("{}")
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(status, 400, "{err}");
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Kinde: `400 {"errors": [{"code", "message"}]}` (the spec's `error_response`).
 
@@ -544,6 +628,10 @@ async fn authress_validates_path_and_query_parameters_like_the_body() -> TestRes
             "InvalidRequest: request.query.limit must be >= 1.",
         ),
         (
+            format!("{base}?limit=2147483648"),
+            "InvalidRequest: request.query.limit must match format \"int32\".",
+        ),
+        (
             format!("{base}?limit=many"),
             "InvalidRequest: request.query.limit must be integer.",
         ),
@@ -576,6 +664,16 @@ async fn authress_validates_path_and_query_parameters_like_the_body() -> TestRes
             "{url}"
         );
     }
+    // The largest int32 is a valid limit.
+    let (status, _) = json(
+        http()
+            .get(format!("{base}?limit=2147483647"))
+            .header("authorization", &auth)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(status, 200);
     // A user id with `|`, `/`, `+`, `@`, `:` and a space is valid (it is just not found here).
     let url = format!("{base}/con_seed_00000000/users/google%7C1%2F2%2Bx%40y%3Az%20w/credentials");
     let (status, _) = json(
@@ -587,5 +685,85 @@ async fn authress_validates_path_and_query_parameters_like_the_body() -> TestRes
     )
     .await?;
     assert_eq!(status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_accepts_empty_names_and_a_replace_without_names() -> TestResult {
+    let fake = FakeKinde::start().await?;
+    let body = json!({"name": "", "display_name": "", "strategy": "oauth2:google"});
+    let (status, created) = kinde_create(&fake, &body).await?;
+    assert_eq!(status, 201, "{created}");
+    let id = created["connection"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        fake.connection(&id).map(|c| c["name"].clone()),
+        Some(json!(""))
+    );
+    // PUT `{}`: nothing is required, the names stay, the options and apps are reset.
+    let ids = fake.seed_connections(1);
+    let seeded = ids.first().cloned().unwrap_or_default();
+    let before = fake.connection(&seeded).unwrap_or_default();
+    let token = crate::kinde::token(&fake).await?;
+    let (status, answer) = json(
+        http()
+            .put(format!("{}/api/v1/connections/{seeded}", fake.base_url()))
+            .header("authorization", token)
+            .body("{}")
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(status, 200, "{answer}");
+    let after = fake.connection(&seeded).unwrap_or_default();
+    assert_eq!(after["name"], before["name"]);
+    assert_eq!(after["display_name"], before["display_name"]);
+    assert_eq!(after["options"], json!({}));
+    assert_eq!(after["enabled_applications"], json!([]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn kinde_takes_a_page_size_below_one_as_the_default_and_refuses_a_non_integer() -> TestResult
+{
+    let fake = FakeKinde::start().await?;
+    fake.seed_connections(12);
+    let token = crate::kinde::token(&fake).await?;
+    for (page_size, status, len) in [
+        ("0", 200, Some(10)),
+        ("-3", 200, Some(10)),
+        ("2", 200, Some(2)),
+    ] {
+        let (got, page) = json(
+            http()
+                .get(format!("{}/api/v1/connections", fake.base_url()))
+                .query(&[("page_size", page_size)])
+                .header("authorization", &token)
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(got, status, "page_size={page_size}: {page}");
+        assert_eq!(
+            page["connections"].as_array().map(Vec::len),
+            len,
+            "page_size={page_size}"
+        );
+    }
+    let (status, err) = json(
+        http()
+            .get(format!("{}/api/v1/connections", fake.base_url()))
+            .query(&[("page_size", "ten")])
+            .header("authorization", &token)
+            .send()
+            .await?,
+    )
+    .await?;
+    assert_eq!(
+        (status, err["errors"][0]["code"].as_str()),
+        (400, Some("INVALID_PAGE_SIZE"))
+    );
     Ok(())
 }
