@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::errors::{bad_request, not_found, parse_typed};
 use super::{Call, ConnectionState, ok_json};
 use crate::server::lock;
-use crate::validate::{Checks, Validate};
+use crate::validate::{Checks, Validate, non_null};
 use crate::wire::{encode_segment, no_content, query_get};
 
 /// The connection as the API returns it: the provisioning token and admin password are never
@@ -128,6 +128,9 @@ pub(super) fn update(call: &Call<'_>) -> Response {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "object")]
 struct ConnectionRequest {
+    /// A string, not nullable (the spec): `null` is refused like the other non-nullable fields
+    /// (`E0000003`, as for a hook key's `"name": null`).
+    #[serde(default, deserialize_with = "non_null")]
     base_url: Option<String>,
     profile: ConnectionRequestProfile,
 }
@@ -137,9 +140,9 @@ struct ConnectionRequest {
 #[serde(rename_all = "camelCase", expecting = "object")]
 struct ConnectionRequestProfile {
     auth_scheme: String,
-    #[serde(rename = "token")]
+    #[serde(default, rename = "token", deserialize_with = "non_null")]
     _token: Option<String>,
-    #[serde(rename = "clientId")]
+    #[serde(default, rename = "clientId", deserialize_with = "non_null")]
     _client_id: Option<String>,
     #[serde(rename = "settings")]
     _settings: Option<Office365ProvisioningSettings>,

@@ -289,6 +289,37 @@ async fn okta_refuses_an_unknown_rotation_mode() -> TestResult {
 }
 
 #[tokio::test]
+async fn okta_refuses_a_null_base_url_or_token_in_a_connection_update() -> TestResult {
+    let okta = FakeOkta::start().await?;
+    let url = format!(
+        "{}/api/v1/apps/0oaOrg2Org/connections/default",
+        okta.base_url()
+    );
+    for body in [
+        json!({"baseUrl": null, "profile": {"authScheme": "TOKEN", "token": "t"}}),
+        json!({"profile": {"authScheme": "TOKEN", "token": null}}),
+    ] {
+        let (status, err) = json(
+            http()
+                .post(&url)
+                .header("authorization", ssws(&okta))
+                .body(body.to_string())
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 400, "{body}");
+        assert_okta_error(
+            &err,
+            "E0000003",
+            "The request body was not well-formed.",
+            &[],
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn okta_refuses_a_boolean_password_as_a_malformed_body() -> TestResult {
     let okta = FakeOkta::start().await?;
     okta.add_users(["00u1"]);
