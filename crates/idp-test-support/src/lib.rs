@@ -1,6 +1,9 @@
 //! The workspace's own test tooling, kept out of the published crates: a recording and replaying
-//! [`MockTransport`], a sleeper that records waits instead of waiting, a clock the test sets, and
-//! the `shared/` spec helpers (folder walker, YAML loader, operation list, JSON-schema validator).
+//! [`MockTransport`], a sleeper that records waits instead of waiting, a clock the test sets,
+//! [`streams`] (lists walked through the `Stream` impls with `futures`' combinators), and the
+//! `shared/` spec helpers (folder walker, YAML loader, operation list, JSON-schema validator).
+
+pub mod streams;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -2,124 +2,109 @@
 //! `StreamExt`/`TryStreamExt` combinators (`take`, `try_collect`, `try_for_each_concurrent`),
 //! against the fake Kinde (`starting_after` the last id, while `has_more`). The inherent `try_next`
 //! is tested elsewhere; these fail if `poll_next` of `ItemStream` or `PageStream` stops early or
-//! loses items.
+//! loses items. The walks are the shared checks of `idp_test_support::streams`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use futures_util::{StreamExt, TryStreamExt};
 use idp_kinde::models::Connection;
 use idp_kinde::ops::GetConnections;
-use idp_kinde::{Client, ErrorKind, RetryPolicy};
+use idp_kinde::{Client, ItemStream, PageStream, RetryPolicy};
 use idp_test_support::RecordingSleeper;
+use idp_test_support::streams::{self, ListFixture};
 use idp_testkit::{FakeKinde, Fault};
 
 use crate::common::TestResult;
 
-/// A fake with five seeded connections (listed in this order), and a client on it that does
-/// not retry.
-async fn fake() -> Result<(FakeKinde, Client, Vec<String>), Box<dyn std::error::Error>> {
+/// A fake with five seeded connections (listed in this order), a client on it that does not
+/// retry, and walks in pages of two (five connections take three pages).
+struct Connections {
+    fake: FakeKinde,
+    client: Client,
+    seeded: Vec<String>,
+}
+
+async fn fake() -> Result<Connections, Box<dyn std::error::Error>> {
     let fake = FakeKinde::start().await?;
-    let ids = fake.seed_connections(5);
+    let seeded = fake.seed_connections(5);
     let client = Client::builder()
         .domain(fake.base_url())
         .client_credentials(fake.client_id(), fake.client_secret())
         .retry_policy(RetryPolicy::none())
         .sleeper(Arc::new(RecordingSleeper::new()))
         .build()?;
-    Ok((fake, client, ids))
+    Ok(Connections {
+        fake,
+        client,
+        seeded,
+    })
 }
 
-/// Pages of two: five connections take three pages.
-fn list() -> GetConnections {
-    GetConnections::new().page_size(2)
-}
+impl ListFixture for Connections {
+    type Item = Connection;
 
-fn list_requests(fake: &FakeKinde) -> usize {
-    fake.requests()
-        .iter()
-        .filter(|r| r.operation == Some("GetConnections"))
-        .count()
-}
+    fn items(&self) -> ItemStream<Connection> {
+        self.client.items(GetConnections::new().page_size(2))
+    }
 
-fn ids(connections: &[Connection]) -> Vec<String> {
-    connections
-        .iter()
-        .filter_map(|c| c.id().map(str::to_owned))
-        .collect()
+    fn pages(&self) -> PageStream<Connection> {
+        self.client.pages(GetConnections::new().page_size(2))
+    }
+
+    fn id(connection: &Connection) -> Option<&str> {
+        connection.id()
+    }
+
+    fn seeded(&self) -> &[String] {
+        &self.seeded
+    }
+
+    fn page_size(&self) -> usize {
+        2
+    }
+
+    fn list_requests(&self) -> usize {
+        self.fake
+            .requests()
+            .iter()
+            .filter(|r| r.operation == Some("GetConnections"))
+            .count()
+    }
+
+    fn fail_next_list_request(&self, status: u16) {
+        self.fake
+            .faults()
+            .operation("GetConnections")
+            .next(1, Fault::Status(status));
+    }
 }
 
 #[tokio::test]
 async fn try_collect_on_items_yields_every_connection_of_every_page_in_order() -> TestResult {
-    let (fake, client, seeded) = fake().await?;
-    let connections: Vec<Connection> = client.items(list()).try_collect().await?;
-    assert_eq!(ids(&connections), seeded);
-    assert_eq!(list_requests(&fake), 3, "three pages of at most two");
-    Ok(())
+    streams::try_collect_yields_every_item_in_order(&fake().await?).await
 }
 
 #[tokio::test]
 async fn take_stops_the_walk_without_fetching_pages_it_does_not_need() -> TestResult {
-    let (fake, client, seeded) = fake().await?;
-    let first: Vec<Connection> = client.items(list()).take(3).try_collect::<Vec<_>>().await?;
-    assert_eq!(ids(&first), seeded[..3]);
-    assert_eq!(list_requests(&fake), 2, "the third item is on page 2");
-    Ok(())
+    // The third connection is on page 2: two pages asked, not three.
+    streams::take_fetches_only_the_pages_it_needs(&fake().await?, 3).await
 }
 
 #[tokio::test]
 async fn try_for_each_concurrent_visits_every_connection_once() -> TestResult {
-    let (_fake, client, seeded) = fake().await?;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    client
-        .items(list())
-        .try_for_each_concurrent(3, |connection| {
-            let seen = Arc::clone(&seen);
-            async move {
-                seen.lock()
-                    .expect("not poisoned")
-                    .push(connection.id().unwrap_or_default().to_owned());
-                Ok(())
-            }
-        })
-        .await?;
-    let mut got = seen.lock().expect("not poisoned").clone();
-    got.sort();
-    let mut want = seeded;
-    want.sort();
-    assert_eq!(got, want);
-    Ok(())
+    streams::try_for_each_concurrent_visits_every_item_once(&fake().await?, 3).await
 }
 
 #[tokio::test]
 async fn pages_through_try_collect_keep_the_page_boundaries_and_cursors() -> TestResult {
-    let (_fake, client, seeded) = fake().await?;
-    let pages: Vec<_> = client.pages(list()).try_collect().await?;
-    let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
-    assert_eq!(sizes, [2, 2, 1]);
-    let listed: Vec<String> = pages.iter().flat_map(|p| ids(&p.items)).collect();
-    assert_eq!(listed, seeded);
-    let cursors: Vec<Option<&str>> = pages.iter().map(|p| p.next_cursor.as_deref()).collect();
+    let f = fake().await?;
+    let cursors = streams::pages_keep_their_boundaries(&f).await?;
     // Kinde pages with `starting_after`: the id of a page's last connection, while `has_more`.
-    assert_eq!(
-        cursors,
-        [Some(seeded[1].as_str()), Some(seeded[3].as_str()), None]
-    );
+    let s = &f.seeded;
+    assert_eq!(cursors, [Some(s[1].clone()), Some(s[3].clone()), None]);
     Ok(())
 }
 
 #[tokio::test]
 async fn a_failed_page_ends_try_collect_with_its_error() -> TestResult {
-    let (fake, client, _seeded) = fake().await?;
-    // The first page is served; then the second answers 503 (no retries on this client).
-    let mut items = client.items(list());
-    assert!(items.next().await.transpose()?.is_some());
-    fake.faults()
-        .operation("GetConnections")
-        .next(1, Fault::Status(503));
-    let rest: Result<Vec<Connection>, _> = items.try_collect().await;
-    let err = rest.err().ok_or("the second page failed")?;
-    assert_eq!(err.kind(), ErrorKind::Api);
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(list_requests(&fake), 2);
-    Ok(())
+    streams::a_failed_page_ends_try_collect_with_its_error(&fake().await?).await
 }
