@@ -4,6 +4,7 @@ mod auth;
 mod common;
 mod config;
 mod models;
+mod mutants_auth;
 mod operations;
 mod requests;
 mod spec;

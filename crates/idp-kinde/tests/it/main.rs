@@ -6,6 +6,7 @@ mod common;
 mod conditions;
 mod errors;
 mod fake_e2e;
+mod mutants_auth;
 mod operations;
 mod pagination;
 mod real_api;
