@@ -7,6 +7,7 @@ mod conditions;
 mod errors;
 mod fake_e2e;
 mod mutants_auth;
+mod mutants_error;
 mod operations;
 mod pagination;
 mod real_api;

@@ -1,0 +1,55 @@
+//! Behaviours of `error.rs` that the mutation run (`cargo xtask mutants --file
+//! crates/idp-kinde/src/error.rs`, issue 18) found untested.
+
+use idp_kinde::ErrorKind;
+use idp_test_support::MockTransport;
+
+use crate::common::{TestResult, mock_client};
+
+/// A top-level error body with only one of its two fields — `{"message": …}` (the shape of
+/// Kinde's gateway answers) or an OAuth `{"error": …}` without a description — still gives
+/// the user that message or code, in the error and in its `Display`.
+#[tokio::test]
+async fn a_top_level_error_with_only_a_message_or_only_a_code_keeps_it() -> TestResult {
+    let mock = MockTransport::new();
+    let client = mock_client(&mock);
+    mock.push(
+        403,
+        &[("content-type", "application/json")],
+        r#"{"message":"Forbidden: missing scope read:connections"}"#,
+    );
+    let err = client
+        .connections()
+        .get("conn_1")
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.code(), None);
+    assert_eq!(
+        err.provider_message(),
+        Some("Forbidden: missing scope read:connections")
+    );
+    assert!(
+        err.to_string().contains("missing scope read:connections"),
+        "{err}"
+    );
+
+    mock.push(
+        401,
+        &[("content-type", "application/json")],
+        r#"{"error":"invalid_token"}"#,
+    );
+    let err = client
+        .connections()
+        .get("conn_1")
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.code(), Some("invalid_token"));
+    assert_eq!(err.provider_message(), None);
+    assert!(err.to_string().contains("invalid_token"), "{err}");
+    Ok(())
+}
