@@ -202,6 +202,14 @@ fn ssws(okta: &FakeOkta) -> String {
     format!("SSWS {}", okta.api_token())
 }
 
+/// Sends `request` with the fake's API token; the status and JSON body of the answer.
+async fn okta_send(
+    okta: &FakeOkta,
+    request: reqwest::RequestBuilder,
+) -> Result<(u16, Value), reqwest::Error> {
+    json(request.header("authorization", ssws(okta)).send().await?).await
+}
+
 fn assert_okta_error(body: &Value, code: &str, summary: &str, causes: &[&str]) {
     assert_eq!(body["errorCode"], code, "{body}");
     assert_eq!(body["errorLink"], code, "{body}");
@@ -231,15 +239,7 @@ async fn okta_refuses_signing_without_rotation_mode_and_never_serves_it() -> Tes
         okta.base_url()
     );
     let body = json!({"profile": {"authScheme": "OAUTH2", "clientId": "0oa1", "signing": {}}});
-    let (status, err) = json(
-        http()
-            .post(&url)
-            .header("authorization", ssws(&okta))
-            .body(body.to_string())
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
     assert_eq!(status, 400);
     assert_okta_error(
         &err,
@@ -248,14 +248,7 @@ async fn okta_refuses_signing_without_rotation_mode_and_never_serves_it() -> Tes
         &["profile.signing.rotationMode: The field cannot be left blank."],
     );
     // Nothing was stored: the connection is still the unconfigured one, with no `signing`.
-    let (status, got) = json(
-        http()
-            .get(&url)
-            .header("authorization", ssws(&okta))
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, got) = okta_send(&okta, http().get(&url)).await?;
     assert_eq!(status, 200);
     assert_eq!(got["profile"], json!({"authScheme": "UNKNOWN"}), "{got}");
     Ok(())
@@ -269,15 +262,7 @@ async fn okta_refuses_an_unknown_rotation_mode() -> TestResult {
         okta.base_url()
     );
     let body = json!({"profile": {"authScheme": "OAUTH2", "signing": {"rotationMode": "WEEKLY"}}});
-    let (status, err) = json(
-        http()
-            .post(&url)
-            .header("authorization", ssws(&okta))
-            .body(body.to_string())
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
     assert_eq!(status, 400);
     assert_okta_error(
         &err,
@@ -299,15 +284,7 @@ async fn okta_refuses_a_null_base_url_or_token_in_a_connection_update() -> TestR
         json!({"baseUrl": null, "profile": {"authScheme": "TOKEN", "token": "t"}}),
         json!({"profile": {"authScheme": "TOKEN", "token": null}}),
     ] {
-        let (status, err) = json(
-            http()
-                .post(&url)
-                .header("authorization", ssws(&okta))
-                .body(body.to_string())
-                .send()
-                .await?,
-        )
-        .await?;
+        let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
         assert_eq!(status, 400, "{body}");
         assert_okta_error(
             &err,
@@ -326,15 +303,7 @@ async fn okta_refuses_a_boolean_password_as_a_malformed_body() -> TestResult {
     let url = format!("{}/api/v1/apps/0oaApp/users", okta.base_url());
     let body =
         json!({"id": "00u1", "credentials": {"userName": "a@example.com", "password": true}});
-    let (status, err) = json(
-        http()
-            .post(&url)
-            .header("authorization", ssws(&okta))
-            .body(body.to_string())
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
     assert_eq!(status, 400);
     assert_okta_error(
         &err,
@@ -342,14 +311,7 @@ async fn okta_refuses_a_boolean_password_as_a_malformed_body() -> TestResult {
         "The request body was not well-formed.",
         &[],
     );
-    let (status, _) = json(
-        http()
-            .get(format!("{url}/00u1"))
-            .header("authorization", ssws(&okta))
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, _) = okta_send(&okta, http().get(format!("{url}/00u1"))).await?;
     assert_eq!(status, 404, "the refused assignment was stored");
     Ok(())
 }
@@ -360,15 +322,7 @@ async fn okta_refuses_limit_501_instead_of_clamping_it() -> TestResult {
     okta.seed_app_users("0oaApp", 3);
     let url = format!("{}/api/v1/apps/0oaApp/users", okta.base_url());
     for limit in ["501", "0", "-1", "ten"] {
-        let (status, err) = json(
-            http()
-                .get(&url)
-                .query(&[("limit", limit)])
-                .header("authorization", ssws(&okta))
-                .send()
-                .await?,
-        )
-        .await?;
+        let (status, err) = okta_send(&okta, http().get(&url).query(&[("limit", limit)])).await?;
         assert_eq!(status, 400, "limit={limit}");
         assert_okta_error(
             &err,
@@ -377,15 +331,7 @@ async fn okta_refuses_limit_501_instead_of_clamping_it() -> TestResult {
             &["limit: The value must be an integer between 1 and 500."],
         );
     }
-    let (status, page) = json(
-        http()
-            .get(&url)
-            .query(&[("limit", "500")])
-            .header("authorization", ssws(&okta))
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, page) = okta_send(&okta, http().get(&url).query(&[("limit", "500")])).await?;
     assert_eq!((status, page.as_array().map(Vec::len)), (200, Some(3)));
     Ok(())
 }
@@ -397,15 +343,7 @@ async fn okta_refuses_a_too_long_user_name_and_an_unknown_scope_with_every_cause
     let url = format!("{}/api/v1/apps/0oaApp/users", okta.base_url());
     let body =
         json!({"id": "00u1", "scope": "EVERYONE", "credentials": {"userName": "u".repeat(101)}});
-    let (status, err) = json(
-        http()
-            .post(&url)
-            .header("authorization", ssws(&okta))
-            .body(body.to_string())
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
     assert_eq!(status, 400);
     assert_okta_error(
         &err,
@@ -428,15 +366,7 @@ async fn okta_refuses_a_hook_key_without_a_name_or_with_a_null_one() -> TestResu
         (r#"{"name": null}"#, "E0000003"),
         ("[", "E0000003"),
     ] {
-        let (status, err) = json(
-            http()
-                .post(&url)
-                .header("authorization", ssws(&okta))
-                .body(body)
-                .send()
-                .await?,
-        )
-        .await?;
+        let (status, err) = okta_send(&okta, http().post(&url).body(body)).await?;
         assert_eq!(
             (status, err["errorCode"].as_str()),
             (400, Some(code)),
@@ -484,12 +414,9 @@ async fn okta_answers_an_unsupported_method_405_e0000022_with_allow() -> TestRes
         );
     }
     // An unknown path is 404 E0000007, whatever the method.
-    let (status, err) = json(
-        http()
-            .put(format!("{}/api/v1/nothing-here", okta.base_url()))
-            .header("authorization", ssws(&okta))
-            .send()
-            .await?,
+    let (status, err) = okta_send(
+        &okta,
+        http().put(format!("{}/api/v1/nothing-here", okta.base_url())),
     )
     .await?;
     assert_eq!((status, err["errorCode"].as_str()), (404, Some("E0000007")));
@@ -501,15 +428,7 @@ async fn okta_answers_an_empty_user_id_like_an_unknown_user() -> TestResult {
     let okta = FakeOkta::start().await?;
     let url = format!("{}/api/v1/apps/0oaApp/users", okta.base_url());
     for body in [json!({"id": ""}), json!({"id": "00uNobody"})] {
-        let (status, err) = json(
-            http()
-                .post(&url)
-                .header("authorization", ssws(&okta))
-                .body(body.to_string())
-                .send()
-                .await?,
-        )
-        .await?;
+        let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
         assert_eq!(
             (status, err["errorCode"].as_str()),
             (404, Some("E0000007")),
@@ -517,15 +436,7 @@ async fn okta_answers_an_empty_user_id_like_an_unknown_user() -> TestResult {
         );
     }
     // A body without an id at all is still a validation error.
-    let (status, err) = json(
-        http()
-            .post(&url)
-            .header("authorization", ssws(&okta))
-            .body("{}")
-            .send()
-            .await?,
-    )
-    .await?;
+    let (status, err) = okta_send(&okta, http().post(&url).body("{}")).await?;
     assert_eq!(status, 400, "{err}");
     Ok(())
 }
