@@ -5,6 +5,7 @@ mod common;
 mod config;
 mod models;
 mod mutants_auth;
+mod mutants_error;
 mod operations;
 mod requests;
 mod spec;

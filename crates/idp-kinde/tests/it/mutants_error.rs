@@ -53,3 +53,41 @@ async fn a_top_level_error_with_only_a_message_or_only_a_code_keeps_it() -> Test
     assert!(err.to_string().contains("invalid_token"), "{err}");
     Ok(())
 }
+
+/// An empty `code` or `message` counts as absent: the body's other field names the error
+/// (here the OAuth pair), and an entry of `errors` with nothing in it does not hide the next.
+#[tokio::test]
+async fn empty_code_and_message_fields_count_as_absent() -> TestResult {
+    let mock = MockTransport::new();
+    let client = mock_client(&mock);
+    mock.push(
+        401,
+        &[("content-type", "application/json")],
+        r#"{"code":"","message":"","error":"invalid_client","error_description":"Client authentication failed"}"#,
+    );
+    let err = client
+        .connections()
+        .get("conn_1")
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.code(), Some("invalid_client"));
+    assert_eq!(err.provider_message(), Some("Client authentication failed"));
+
+    mock.push(
+        400,
+        &[("content-type", "application/json")],
+        r#"{"errors":[{"code":"","message":""},{"code":"INVALID_REQUEST","message":"name is required"}]}"#,
+    );
+    let err = client
+        .connections()
+        .get("conn_1")
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.code(), Some("INVALID_REQUEST"));
+    assert_eq!(err.provider_message(), Some("name is required"));
+    Ok(())
+}
