@@ -216,14 +216,21 @@ const SIGN_REQUEST_ALGORITHMS: &[&str] = &["RSA-SHA256", "RSA-SHA1"];
 const PROTOCOL_BINDINGS: &[&str] = &["HTTP-REDIRECT", "HTTP-POST"];
 const NAME_ID_FORMATS: &[&str] = &["Persistent", "Transient", "Email address", "Unspecified"];
 
+// The options variants' fields are typed and not nullable (the spec declares no option
+// `nullable`): `null` is refused like a wrong type, as for the top-level fields.
+
 /// `create_connection_request_options_social` (the same for update and replace).
 #[derive(Deserialize)]
 #[serde(expecting = "object")]
 #[allow(dead_code)]
 struct SocialOptions {
+    #[serde(default, deserialize_with = "non_null")]
     client_id: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     client_secret: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     is_use_custom_domain: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_trusted: Option<bool>,
 }
 
@@ -233,19 +240,33 @@ struct SocialOptions {
 #[serde(expecting = "object")]
 #[allow(dead_code)]
 struct AzureAdOptions {
+    #[serde(default, deserialize_with = "non_null")]
     client_id: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     client_secret: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     home_realm_domains: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
     entra_id_domain: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     is_use_common_endpoint: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_sync_user_profile_on_login: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_retrieve_provider_user_groups: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_extended_attributes_required: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_auto_join_organization_enabled: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_create_missing_user: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_force_show_sso_button: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     upstream_params: Option<Map<String, Value>>,
+    #[serde(default, deserialize_with = "non_null")]
     is_use_custom_domain: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_trusted: Option<bool>,
 }
 
@@ -254,25 +275,45 @@ struct AzureAdOptions {
 #[serde(expecting = "object")]
 #[allow(dead_code)]
 struct SamlOptions {
+    #[serde(default, deserialize_with = "non_null")]
     home_realm_domains: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_entity_id: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_idp_metadata_url: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_idp_metadata_xml: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_sign_in_url: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     sign_request_algorithm: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     protocol_binding: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     name_id_format: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_email_key_attr: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_user_id_key_attr: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_first_name_key_attr: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_last_name_key_attr: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     is_create_missing_user: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_force_show_sso_button: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     upstream_params: Option<Map<String, Value>>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_signing_certificate: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     saml_signing_private_key: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     is_auto_join_organization_enabled: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_use_custom_domain: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
     is_trusted: Option<bool>,
 }
 

@@ -709,3 +709,19 @@ async fn kinde_takes_a_page_size_below_one_as_the_default_and_refuses_a_non_inte
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn kinde_refuses_null_options() -> TestResult {
+    kinde_refuses(
+        "oauth2:azure_ad",
+        json!({"is_trusted": null}),
+        "options.is_trusted must be of type boolean.",
+    )
+    .await?;
+    kinde_refuses(
+        "saml:custom",
+        json!({"saml_entity_id": null}),
+        "options.saml_entity_id must be of type string.",
+    )
+    .await
+}
