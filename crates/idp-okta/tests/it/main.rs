@@ -13,6 +13,7 @@ mod common;
 mod conditions;
 mod config_files;
 mod models;
+mod mutants_auth;
 mod operations;
 mod real_org;
 mod shape;

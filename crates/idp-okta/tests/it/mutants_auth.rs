@@ -1,0 +1,168 @@
+//! Behaviours of `auth.rs` that the mutation run (`cargo xtask mutants --file
+//! crates/idp-okta/src/auth.rs`, issue 18) found untested: what a hand-built [`OktaOAuth`]
+//! reports, the `invalid_request` form of a refused DPoP proof, and responses that carry a
+//! `DPoP-Nonce` without being a nonce challenge.
+
+use std::sync::Arc;
+
+use idp_okta::auth::{OktaOAuth, OktaOAuthConfig};
+use idp_okta::{BaseUrl, Client, ErrorKind, RetryPolicy, SecretString};
+use idp_test_support::MockTransport;
+use serde_json::json;
+
+use crate::common::{ORG, TestResult};
+
+const RSA_PRIVATE: &str = include_str!("keys/test-only-rsa-private.pem");
+const CLIENT_ID: &str = "0oaServiceApp";
+
+fn config(dpop: bool) -> Result<OktaOAuthConfig, idp_okta::Error> {
+    Ok(OktaOAuthConfig {
+        org_url: BaseUrl::parse(ORG)?,
+        client_id: CLIENT_ID.to_owned(),
+        private_key_pem: SecretString::from(RSA_PRIVATE),
+        scopes: vec!["okta.apps.read".to_owned()],
+        key_id: Some("kid-1".to_owned()),
+        dpop,
+    })
+}
+
+fn client(mock: &MockTransport) -> Result<Client, idp_okta::Error> {
+    Client::builder()
+        .org_url(ORG)
+        .private_key_jwt(CLIENT_ID, RSA_PRIVATE, ["okta.inlineHooks.read"])
+        .retry_policy(RetryPolicy::none())
+        .transport(Arc::new(mock.clone()))
+        .build()
+}
+
+/// A user who builds the token source themselves reads back where it asks for tokens and
+/// whether it will bind them with DPoP; the config's `Debug` names the app, never the key.
+#[test]
+fn a_hand_built_oauth_source_reports_its_token_url_and_dpop_setting() -> TestResult {
+    let with = OktaOAuth::new(config(true)?)?;
+    assert_eq!(with.token_url(), "https://acme.okta.com/oauth2/v1/token");
+    assert!(with.dpop_enabled());
+    assert!(!OktaOAuth::new(config(false)?)?.dpop_enabled());
+    let text = format!("{:?}", config(true)?);
+    for want in [CLIENT_ID, "okta.apps.read", "kid-1", "[redacted]"] {
+        assert!(text.contains(want), "{want} missing from {text}");
+    }
+    assert!(!text.contains("PRIVATE KEY"), "{text}");
+    Ok(())
+}
+
+/// A service app that does not use DPoP may refuse a proof-bound token request with
+/// `400 invalid_request` naming DPoP (not only `invalid_dpop_proof`): one plain token request
+/// follows, and the API call goes with `Bearer` and no proof.
+#[tokio::test]
+async fn an_invalid_request_naming_dpop_makes_the_source_ask_again_without_a_proof() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(
+        400,
+        &json!({"error": "invalid_request", "error_description": "DPoP proof is not allowed: the client is not configured for DPoP."}),
+    );
+    mock.push_json(
+        200,
+        &json!({"token_type": "Bearer", "access_token": "at-plain", "expires_in": 3600}),
+    );
+    mock.push_json(200, &json!([]));
+    client(&mock)?.hook_keys().list().send().await?;
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 3, "refused token request, plain one, API call");
+    assert!(reqs[0].header("dpop").is_some(), "first with a proof");
+    assert_eq!(reqs[1].path(), "/oauth2/v1/token");
+    assert!(reqs[1].header("dpop").is_none(), "then without one");
+    assert_eq!(reqs[2].header("authorization"), Some("Bearer at-plain"));
+    assert!(reqs[2].header("dpop").is_none());
+    Ok(())
+}
+
+/// A `DPoP-Nonce` header alone is no nonce challenge. A token endpoint `400 invalid_client`
+/// carrying one is the error (one token request); an API `400` validation error carrying one is
+/// returned, not retried; an API `401 invalid_token` carrying one gets a new token (refresh),
+/// not a replay of the old one with the nonce.
+#[tokio::test]
+async fn a_dpop_nonce_on_a_response_that_is_not_a_nonce_challenge_is_not_answered() -> TestResult {
+    // Token endpoint.
+    let mock = MockTransport::new();
+    mock.push(
+        400,
+        &[("content-type", "application/json"), ("dpop-nonce", "n-1")],
+        r#"{"error":"invalid_client","error_description":"Client authentication failed."}"#,
+    );
+    let err = client(&mock)?
+        .hook_keys()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    assert!(err.to_string().contains("invalid_client"), "{err}");
+    assert_eq!(mock.request_count(), 1, "no second token request");
+
+    // API 400.
+    let mock = MockTransport::new();
+    mock.push_json(
+        200,
+        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
+    );
+    mock.push(
+        400,
+        &[("content-type", "application/json"), ("dpop-nonce", "rs-1")],
+        r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: limit"}"#,
+    );
+    let err = client(&mock)?
+        .hook_keys()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")?;
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.code(), Some("E0000001"));
+    assert_eq!(mock.request_count(), 2, "token, then the call, not retried");
+
+    // API 401.
+    let mock = MockTransport::new();
+    mock.push_json(
+        200,
+        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
+    );
+    mock.push(
+        401,
+        &[
+            (
+                "www-authenticate",
+                r#"DPoP error="invalid_token", error_description="The access token is invalid""#,
+            ),
+            ("dpop-nonce", "rs-2"),
+        ],
+        "",
+    );
+    mock.push_json(
+        200,
+        &json!({"token_type": "DPoP", "access_token": "at-2", "expires_in": 3600}),
+    );
+    mock.push_json(200, &json!([]));
+    client(&mock)?.hook_keys().list().send().await?;
+    let paths: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/oauth2/v1/token",
+            "/api/v1/hook-keys",
+            "/oauth2/v1/token",
+            "/api/v1/hook-keys"
+        ]
+    );
+    assert_eq!(
+        mock.requests()[3].header("authorization"),
+        Some("DPoP at-2")
+    );
+    Ok(())
+}
