@@ -166,3 +166,24 @@ async fn a_dpop_nonce_on_a_response_that_is_not_a_nonce_challenge_is_not_answere
     );
     Ok(())
 }
+
+/// Okta may send a fresh `DPoP-Nonce` on a successful token response: that is no challenge,
+/// the token is used as it is (one token request, then the call with it).
+#[tokio::test]
+async fn a_token_response_that_rotates_the_dpop_nonce_is_used_as_is() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push(
+        200,
+        &[
+            ("content-type", "application/json"),
+            ("dpop-nonce", "n-rotated"),
+        ],
+        r#"{"token_type":"DPoP","access_token":"at-1","expires_in":3600}"#,
+    );
+    mock.push_json(200, &json!([]));
+    client(&mock)?.hook_keys().list().send().await?;
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 2, "one token request, then the call");
+    assert_eq!(reqs[1].header("authorization"), Some("DPoP at-1"));
+    Ok(())
+}
