@@ -543,8 +543,48 @@ async fn non_dpop_app() -> Result<(FakeOkta, Client), Box<dyn std::error::Error>
         .org_url(okta.base_url())
         .private_key_jwt("0oaPlain", RSA_PEM, ["okta.inlineHooks.read"])
         .retry_policy(RetryPolicy::none())
+        .transport(Arc::new(BoundedTokenRequests::new()?))
         .build()?;
     Ok((okta, client))
+}
+
+/// Ends a runaway token loop: past [`BoundedTokenRequests::MAX`] token requests, each further
+/// one fails as a transport error (nothing sent), so a client that never stops asking fails the
+/// test's assertions instead of hanging it (issue 18: such mutants of `OktaOAuth::fetch` timed
+/// out).
+#[derive(Debug)]
+struct BoundedTokenRequests {
+    inner: idp_okta::ReqwestTransport,
+    sent: std::sync::atomic::AtomicUsize,
+}
+
+impl BoundedTokenRequests {
+    /// Far more token requests than any test here needs (three at most).
+    const MAX: usize = 8;
+
+    fn new() -> Result<Self, idp_okta::Error> {
+        Ok(BoundedTokenRequests {
+            inner: idp_okta::ReqwestTransport::new()?,
+            sent: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl idp_okta::Transport for BoundedTokenRequests {
+    async fn send(
+        &self,
+        request: idp_okta::HttpRequest,
+    ) -> Result<idp_okta::HttpResponse, idp_okta::TransportError> {
+        if request.uri().path() == "/oauth2/v1/token"
+            && self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= Self::MAX
+        {
+            return Err(idp_okta::TransportError::InvalidRequest(
+                "test bound: too many token requests (a runaway token loop)".into(),
+            ));
+        }
+        self.inner.send(request).await
+    }
 }
 
 /// Item 3: a service app without "Require DPoP" that refuses the proof-bound token request
@@ -593,7 +633,7 @@ async fn a_non_dpop_app_that_ignores_proofs_is_used_with_bearer_tokens() -> Test
 /// Breaks the signature of every DPoP proof sent to the token endpoint.
 #[derive(Debug)]
 struct BreakTokenProof {
-    inner: idp_okta::ReqwestTransport,
+    inner: BoundedTokenRequests,
 }
 
 #[async_trait::async_trait]
@@ -623,7 +663,7 @@ impl idp_okta::Transport for BreakTokenProof {
 #[tokio::test]
 async fn a_dpop_app_refusing_a_bad_proof_is_not_downgraded() -> TestResult {
     let transport = Arc::new(BreakTokenProof {
-        inner: idp_okta::ReqwestTransport::new()?,
+        inner: BoundedTokenRequests::new()?,
     });
     let (okta, client) = dpop_client(Some(transport)).await?;
     let err = client
