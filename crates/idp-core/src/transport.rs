@@ -1,6 +1,7 @@
 //! Sending bytes: the [`Transport`] seam and its default reqwest implementation.
 
 use std::fmt;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -74,6 +75,57 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 pub struct ReqwestTransport {
     client: reqwest::Client,
     max_response_bytes: usize,
+    bases: Arc<BaseUrls>,
+}
+
+/// The parsed `scheme://authority/` of the origins this transport has sent to (a handful: the
+/// API and a token endpoint), so a request's URL is the origin's copy with its path and query
+/// set, instead of its whole text parsed again (host parsing and IDNA are most of a URL parse).
+#[derive(Default)]
+struct BaseUrls {
+    entries: RwLock<Vec<(String, String, reqwest::Url)>>,
+}
+
+/// The most origins [`BaseUrls`] keeps; URLs of any other origin are parsed whole.
+const MAX_BASE_URLS: usize = 8;
+
+impl BaseUrls {
+    /// The `reqwest::Url` of an absolute URI: the same URL `Url::parse(&uri.to_string())` gives.
+    fn url(&self, uri: &http::Uri) -> Result<reqwest::Url, TransportError> {
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return parse_whole(uri);
+        };
+        let authority = authority.as_str();
+        let cached = self.entries.read().ok().and_then(|entries| {
+            entries
+                .iter()
+                .find(|(s, a, _)| s == scheme && a == authority)
+                .map(|(_, _, url)| url.clone())
+        });
+        let mut url = match cached {
+            Some(url) => url,
+            None => {
+                let url = reqwest::Url::parse(&format!("{scheme}://{authority}/"))
+                    .map_err(|e| TransportError::InvalidRequest(e.to_string()))?;
+                if let Ok(mut entries) = self.entries.write() {
+                    if entries.len() < MAX_BASE_URLS {
+                        entries.push((scheme.to_owned(), authority.to_owned(), url.clone()));
+                    }
+                }
+                url
+            }
+        };
+        if url.cannot_be_a_base() {
+            return parse_whole(uri);
+        }
+        url.set_path(uri.path());
+        url.set_query(uri.query());
+        Ok(url)
+    }
+}
+
+fn parse_whole(uri: &http::Uri) -> Result<reqwest::Url, TransportError> {
+    reqwest::Url::parse(&uri.to_string()).map_err(|e| TransportError::InvalidRequest(e.to_string()))
 }
 
 impl fmt::Debug for ReqwestTransport {
@@ -116,6 +168,7 @@ impl ReqwestTransport {
         Ok(ReqwestTransport {
             client,
             max_response_bytes,
+            bases: Arc::default(),
         })
     }
 
@@ -124,7 +177,25 @@ impl ReqwestTransport {
         ReqwestTransport {
             client,
             max_response_bytes,
+            bases: Arc::default(),
         }
+    }
+
+    /// The reqwest request of an `http` request: the same request `reqwest::Request::try_from`
+    /// builds, with the URL taken from [`BaseUrls`] rather than parsed from the URI's text.
+    fn reqwest_request(&self, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+        if !request.extensions().is_empty() {
+            // Only `try_from` can carry extensions over.
+            return reqwest::Request::try_from(request)
+                .map_err(|e| TransportError::InvalidRequest(describe(&e)));
+        }
+        let url = self.bases.url(request.uri())?;
+        let (parts, body) = request.into_parts();
+        let mut out = reqwest::Request::new(parts.method, url);
+        *out.headers_mut() = parts.headers;
+        *out.version_mut() = parts.version;
+        *out.body_mut() = Some(body.into());
+        Ok(out)
     }
 }
 
@@ -158,8 +229,7 @@ fn describe(err: &reqwest::Error) -> String {
 #[async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let request = reqwest::Request::try_from(request)
-            .map_err(|e| TransportError::InvalidRequest(describe(&e)))?;
+        let request = self.reqwest_request(request)?;
         let mut response = self
             .client
             .execute(request)
@@ -225,4 +295,40 @@ async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Bytes
         next = response.chunk().await.map_err(|e| classify(&e))?;
     }
     Ok(body.freeze())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_from_the_origin_cache_equal_whole_parses() {
+        let bases = BaseUrls::default();
+        let uris = [
+            "https://api.example.com/api/v1/apps/0oa1/users/00u1",
+            "https://api.example.com/api/v1/apps/0oa1/users?limit=200&after=00u%7C1&q=a+b",
+            "https://api.example.com/",
+            "https://api.example.com/a/./b/../c?",
+            "https://api.example.com//double//slash",
+            "https://API.Example.com:443/api/v1/x%2Fy?z=%20",
+            "http://127.0.0.1:8080/v1/connections/con_1",
+            "http://[::1]:9/x?y",
+            "https://user:pw@auth.example.net/api/v1/connections?page_size=2",
+            "https://xn--bcher-kva.example/b%C3%BCcher/%",
+            "https://api.example.com/é?é=é",
+        ];
+        for _round in 0..2 {
+            for text in uris {
+                let Ok(uri) = text.parse::<http::Uri>() else {
+                    continue;
+                };
+                let whole = parse_whole(&uri).map(String::from).ok();
+                let cached = bases.url(&uri).map(String::from).ok();
+                assert!(whole.is_some(), "{text}");
+                assert_eq!(cached, whole, "{text}");
+            }
+        }
+        let entries = bases.entries.read().map(|e| e.len()).unwrap_or(0);
+        assert!(entries <= MAX_BASE_URLS, "{entries}");
+    }
 }

@@ -256,8 +256,8 @@ impl<P: Provider> Client<P> {
                     continue;
                 }
             };
-            let response = match self.send_governed(request, bucket, timeout).await {
-                Ok(response) => response,
+            let (response, rate_limit) = match self.send_governed(request, bucket, timeout).await {
+                Ok(sent) => sent,
                 Err(err) => {
                     attempts.may_have_applied |= !matches!(err, TransportError::Connect(_));
                     let decision = attempts.decide(Outcome::Transport(&err), None, idempotent);
@@ -266,7 +266,7 @@ impl<P: Provider> Client<P> {
                     continue;
                 }
             };
-            match self.classify(response, &mut attempts, stamp) {
+            match self.classify(response, rate_limit, &mut attempts, stamp) {
                 Classified::Success(meta, body) => return Ok((meta, body)),
                 Classified::RetryWithFreshCredentials => continue,
                 Classified::Failure(status, api) => {
@@ -321,25 +321,29 @@ impl<P: Provider> Client<P> {
             r
         };
         let request_id = P::request_id(&failure.headers);
-        self.api_error(&response, request_id, self.inner.clock.now())
+        let now = self.inner.clock.now();
+        let rate_limit = P::rate_limit(&failure.headers, now);
+        self.api_error(&response, request_id, rate_limit, now)
     }
 
     /// Sends one attempt once the rate budget lets it go, and tells the budget what came back
-    /// (a transport failure gives the slot back with nothing learnt).
+    /// (a transport failure gives the slot back with nothing learnt). Returns the response with
+    /// its rate-limit state, read once by the provider's rules.
     async fn send_governed(
         &self,
         request: HttpRequest,
         bucket: &'static str,
         timeout: Option<Duration>,
-    ) -> std::result::Result<HttpResponse, TransportError> {
+    ) -> std::result::Result<(HttpResponse, Option<RateLimit>), TransportError> {
         let cx = BudgetContext {
             clock: &*self.inner.clock,
             sleeper: &*self.inner.sleeper,
         };
         let permit = self.inner.budget.acquire(bucket, &cx).await;
         let response = self.send_once(request, timeout).await?;
-        permit.complete(&self.observe(&response));
-        Ok(response)
+        let observation = self.observe(&response);
+        permit.complete(&observation);
+        Ok((response, observation.rate_limit))
     }
 
     /// What a response tells the rate budget, by the provider's rules.
@@ -383,6 +387,7 @@ impl<P: Provider> Client<P> {
     fn classify(
         &self,
         response: HttpResponse,
+        rate_limit: Option<RateLimit>,
         attempts: &mut Attempts<'_>,
         stamp: crate::auth::AuthStamp,
     ) -> Classified {
@@ -396,7 +401,6 @@ impl<P: Provider> Client<P> {
             attempts.span.record("request_id", id.as_str());
         }
         if status.is_success() {
-            let rate_limit = P::rate_limit(response.headers(), now);
             let (parts, body) = response.into_parts();
             let meta = ResponseMeta {
                 status,
@@ -409,7 +413,7 @@ impl<P: Provider> Client<P> {
         if attempts.retry_for_credentials(&*inner.credentials, stamp, &response) {
             return Classified::RetryWithFreshCredentials;
         }
-        let api = self.api_error(&response, request_id, now);
+        let api = self.api_error(&response, request_id, rate_limit, now);
         if attempts.first_request_id.is_none() {
             attempts.first_request_id.clone_from(&api.request_id);
         }
@@ -420,6 +424,7 @@ impl<P: Provider> Client<P> {
         &self,
         response: &HttpResponse,
         request_id: Option<String>,
+        rate_limit: Option<RateLimit>,
         now: SystemTime,
     ) -> ApiError {
         let headers = response.headers();
@@ -427,7 +432,7 @@ impl<P: Provider> Client<P> {
             status: response.status(),
             body: P::parse_error(response.status(), headers, response.body()),
             request_id,
-            rate_limit: P::rate_limit(headers, now),
+            rate_limit,
             retry_after: if response.status() == StatusCode::TOO_MANY_REQUESTS {
                 P::retry_hint(headers, now).map(RetryHint::wait)
             } else {
