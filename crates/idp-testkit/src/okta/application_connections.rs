@@ -144,8 +144,10 @@ struct ConnectionRequestProfile {
     _token: Option<String>,
     #[serde(default, rename = "clientId", deserialize_with = "non_null")]
     _client_id: Option<String>,
-    #[serde(rename = "settings")]
+    #[serde(default, rename = "settings", deserialize_with = "non_null")]
     _settings: Option<Office365ProvisioningSettings>,
+    /// Not nullable (the spec); a `null` served back would break the response schema too.
+    #[serde(default, deserialize_with = "non_null")]
     signing: Option<SigningSettings>,
 }
 

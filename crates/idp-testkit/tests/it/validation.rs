@@ -283,6 +283,8 @@ async fn okta_refuses_a_null_base_url_or_token_in_a_connection_update() -> TestR
     for body in [
         json!({"baseUrl": null, "profile": {"authScheme": "TOKEN", "token": "t"}}),
         json!({"profile": {"authScheme": "TOKEN", "token": null}}),
+        json!({"profile": {"authScheme": "OAUTH2", "clientId": "c", "signing": null}}),
+        json!({"profile": {"authScheme": "OAUTH2", "clientId": "c", "settings": null}}),
     ] {
         let (status, err) = okta_send(&okta, http().post(&url).body(body.to_string())).await?;
         assert_eq!(status, 400, "{body}");
