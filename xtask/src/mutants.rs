@@ -33,6 +33,8 @@ options:
                       at least 120)
   --build-timeout <s> build timeout per mutant (default 1200)
   --doctests          also build and run doctests (off by default: they cost more than they catch)
+  --head              mirror the committed HEAD instead of the working tree (others'
+                      uncommitted work in the checkout then cannot break the baseline)
   --list              list the mutants, run nothing
   -h, --help          this text
 
@@ -52,6 +54,7 @@ struct Options {
     timeout: Option<u64>,
     build_timeout: u64,
     doctests: bool,
+    head: bool,
     list: bool,
     passthrough: Vec<String>,
 }
@@ -79,6 +82,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "--build-timeout" => o.build_timeout = number(arg, &value(arg)?)?,
             "--iterate" => o.iterate = true,
             "--doctests" => o.doctests = true,
+            "--head" => o.head = true,
             "--list" => o.list = true,
             "--" => o.passthrough.extend(it.by_ref().cloned()),
             other => return Err(format!("unknown option {other:?}\n\n{HELP}")),
@@ -135,7 +139,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let tree = base.join("tree");
     let out = base.join("out");
     let _lock = RunLock::take(base.join("run.lock"))?;
-    let changed = sync_tree(root, &tree)?;
+    let changed = sync_tree(root, &tree, o.head)?;
     println!(
         "mutants: private tree {} ({changed} files updated)",
         tree.display()
@@ -320,19 +324,25 @@ fn describe(cmd: &Command) -> String {
     format!("cargo {}", args.join(" "))
 }
 
-/// Mirrors the checkout's files (tracked and untracked, not ignored) into `tree`: writes only the
-/// files whose content differs (so mtimes, and cargo's fingerprints, stay put), removes the ones
-/// that are gone. A file left mutated by an interrupted run is restored here. Returns how many
-/// files were written or removed.
-fn sync_tree(root: &Path, tree: &Path) -> Result<usize, String> {
-    let listing = Command::new("git")
-        .args([
+/// Mirrors the checkout's files (tracked and untracked, not ignored; with `head`, the files of the
+/// committed `HEAD` as committed) into `tree`: writes only the files whose content differs (so
+/// mtimes, and cargo's fingerprints, stay put), removes the ones that are gone. A file left
+/// mutated by an interrupted run is restored here. Returns how many files were written or
+/// removed.
+fn sync_tree(root: &Path, tree: &Path, head: bool) -> Result<usize, String> {
+    let mut ls = Command::new("git");
+    if head {
+        ls.args(["ls-tree", "-r", "-z", "--name-only", "HEAD"]);
+    } else {
+        ls.args([
             "ls-files",
             "-z",
             "--cached",
             "--others",
             "--exclude-standard",
-        ])
+        ]);
+    }
+    let listing = ls
         .current_dir(root)
         .output()
         .map_err(|e| format!("git ls-files: {e}"))?;
@@ -344,13 +354,17 @@ fn sync_tree(root: &Path, tree: &Path) -> Result<usize, String> {
         .split(|b| *b == 0)
         .filter(|p| !p.is_empty())
         .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
-        .filter(|p| root.join(p).is_file())
+        .filter(|p| head || root.join(p).is_file())
         .collect();
     let mut changed = 0;
     for rel in &files {
         let src = root.join(rel);
         let dst = tree.join(rel);
-        let bytes = std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+        let bytes = if head {
+            committed(root, rel)?
+        } else {
+            std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?
+        };
         if std::fs::read(&dst).ok().as_deref() != Some(bytes.as_slice()) {
             if let Some(dir) = dst.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -375,6 +389,21 @@ fn sync_tree(root: &Path, tree: &Path) -> Result<usize, String> {
     std::fs::write(&manifest, list.join("\n"))
         .map_err(|e| format!("{}: {e}", manifest.display()))?;
     Ok(changed)
+}
+
+/// The content of `rel` in the committed `HEAD`.
+fn committed(root: &Path, rel: &Path) -> Result<Vec<u8>, String> {
+    let out = Command::new("git")
+        .arg("show")
+        .arg(format!("HEAD:{}", rel.display()))
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("git show: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(format!("git show HEAD:{} failed", rel.display()))
+    }
 }
 
 /// Prints caught / missed / unviable / timeout per file and the missed mutants; returns a
