@@ -187,3 +187,31 @@ async fn a_token_response_that_rotates_the_dpop_nonce_is_used_as_is() -> TestRes
     assert_eq!(reqs[1].header("authorization"), Some("DPoP at-1"));
     Ok(())
 }
+
+/// A `DPoP-Nonce` that the resource server rotates on a successful call is what the next
+/// call's proof carries (so it is not challenged).
+#[tokio::test]
+async fn a_nonce_rotated_by_a_successful_call_is_carried_by_the_next_proof() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push_json(
+        200,
+        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
+    );
+    mock.push(
+        200,
+        &[
+            ("content-type", "application/json"),
+            ("dpop-nonce", "rs-rotated"),
+        ],
+        "[]",
+    );
+    mock.push_json(200, &json!([]));
+    let okta = client(&mock)?;
+    okta.hook_keys().list().send().await?;
+    okta.hook_keys().list().send().await?;
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 3, "one token, two calls");
+    let (_, second) = crate::common::jwt_parts(reqs[2].header("dpop").ok_or("no proof")?);
+    assert_eq!(second["nonce"], "rs-rotated");
+    Ok(())
+}
