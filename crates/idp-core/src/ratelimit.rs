@@ -3,6 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
+use http::header::AsHeaderName;
 
 /// Rate-limit state of one response, read from whichever headers the provider sends
 /// ([`RateLimit::from_headers`]).
@@ -33,9 +34,12 @@ impl RateLimit {
     ///
     /// When a header appears more than once or holds a list, the smallest value wins: it is the
     /// binding limit. A reset past what `SystemTime` holds is dropped.
-    pub fn from_headers(
+    ///
+    /// The names may be `&str` or, cheaper on every response (no parse of the name), `&HeaderName`
+    /// statics.
+    pub fn from_headers<K: AsHeaderName>(
         headers: &HeaderMap,
-        [limit, remaining, reset_name]: [&str; 3],
+        [limit, remaining, reset_name]: [K; 3],
         reset: Reset,
         now: SystemTime,
     ) -> Option<RateLimit> {
@@ -59,7 +63,7 @@ impl RateLimit {
 
 /// The smallest numeric value of a header that may repeat or hold a comma-separated list (`None`
 /// when absent or not a number).
-pub fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+pub fn header_u64<K: AsHeaderName>(headers: &HeaderMap, name: K) -> Option<u64> {
     headers
         .get_all(name)
         .iter()

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use idp_core::http::{HeaderMap, StatusCode};
+use idp_core::http::{HeaderMap, HeaderName, StatusCode};
 use idp_core::ratelimit::header_u64;
 use idp_core::retry::retry_after;
 use idp_core::{
@@ -19,7 +19,12 @@ use idp_core::auth::ExposeSecret;
 
 /// Kinde's rate-limit headers (the IETF draft family): `[limit, remaining, reset]`, the reset in
 /// seconds from now.
-const RATE_LIMIT_HEADERS: [&str; 3] = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];
+/// Statics, so no response parses the names again.
+static RATE_LIMIT_HEADERS: [HeaderName; 3] = [
+    HeaderName::from_static("ratelimit-limit"),
+    HeaderName::from_static("ratelimit-remaining"),
+    HeaderName::from_static("ratelimit-reset"),
+];
 
 /// The Kinde provider marker: ties operations, errors and rate limits to Kinde's conventions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,7 +45,8 @@ impl idp_core::Provider for Kinde {
 
     /// Kinde's `RateLimit-*` headers (`RateLimit-Reset` in seconds from now).
     fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
-        RateLimit::from_headers(headers, RATE_LIMIT_HEADERS, Reset::DeltaSeconds, now)
+        let [limit, remaining, reset] = &RATE_LIMIT_HEADERS;
+        RateLimit::from_headers(headers, [limit, remaining, reset], Reset::DeltaSeconds, now)
     }
 
     /// A 429's wait: `Retry-After` when the server sends it (Kinde does not document it, but a
@@ -50,7 +56,7 @@ impl idp_core::Provider for Kinde {
         if let Some(wait) = retry_after(headers, now) {
             return Some(RetryHint::RetryAfter(wait));
         }
-        header_u64(headers, RATE_LIMIT_HEADERS[2])
+        header_u64(headers, &RATE_LIMIT_HEADERS[2])
             .map(|secs| RetryHint::WindowResets(Duration::from_secs(secs)))
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use idp_core::ratelimit::header_u64;
 use idp_core::retry::{retry_after, wait_until_epoch};
 use idp_core::{
@@ -23,10 +23,11 @@ pub struct Okta;
 pub const REQUEST_ID_HEADER: &str = "x-okta-request-id";
 
 /// Okta's rate-limit headers: limit, remaining, reset (epoch seconds).
-const RATE_LIMIT_HEADERS: [&str; 3] = [
-    "x-rate-limit-limit",
-    "x-rate-limit-remaining",
-    "x-rate-limit-reset",
+/// Statics, so no response parses the names again.
+static RATE_LIMIT_HEADERS: [HeaderName; 3] = [
+    HeaderName::from_static("x-rate-limit-limit"),
+    HeaderName::from_static("x-rate-limit-remaining"),
+    HeaderName::from_static("x-rate-limit-reset"),
 ];
 
 /// Added to the wait until `X-Rate-Limit-Reset`, as Okta's Go and Python SDKs do: the reset is
@@ -51,7 +52,8 @@ impl Provider for Okta {
     /// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (epoch seconds); when a header repeats,
     /// the smallest value is the binding one.
     fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
-        RateLimit::from_headers(headers, RATE_LIMIT_HEADERS, Reset::EpochSeconds, now)
+        let [limit, remaining, reset] = &RATE_LIMIT_HEADERS;
+        RateLimit::from_headers(headers, [limit, remaining, reset], Reset::EpochSeconds, now)
     }
 
     /// `Retry-After` when sent; otherwise `X-Rate-Limit-Reset − Date + 1 s`, as Okta's SDKs wait
@@ -61,7 +63,7 @@ impl Provider for Okta {
         if let Some(wait) = retry_after(headers, now) {
             return Some(RetryHint::RetryAfter(wait));
         }
-        let reset = header_u64(headers, RATE_LIMIT_HEADERS[2])?;
+        let reset = header_u64(headers, &RATE_LIMIT_HEADERS[2])?;
         let wait = wait_until_epoch(reset, headers, now).saturating_add(RESET_MARGIN);
         Some(RetryHint::WindowResets(wait))
     }
