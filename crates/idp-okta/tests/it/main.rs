@@ -14,6 +14,7 @@ mod conditions;
 mod config_files;
 mod models;
 mod mutants_auth;
+mod mutants_error;
 mod operations;
 mod real_org;
 mod shape;
