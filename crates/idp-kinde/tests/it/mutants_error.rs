@@ -6,6 +6,23 @@ use idp_test_support::MockTransport;
 
 use crate::common::{TestResult, mock_client};
 
+/// The error of a `GetConnection` answered `status` with the JSON `body`.
+async fn get_error(
+    client: &idp_kinde::Client,
+    mock: &MockTransport,
+    status: u16,
+    body: &'static str,
+) -> Result<idp_kinde::Error, &'static str> {
+    mock.push(status, &[("content-type", "application/json")], body);
+    client
+        .connections()
+        .get("conn_1")
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")
+}
+
 /// A top-level error body with only one of its two fields — `{"message": …}` (the shape of
 /// Kinde's gateway answers) or an OAuth `{"error": …}` without a description — still gives
 /// the user that message or code, in the error and in its `Display`.
@@ -13,18 +30,13 @@ use crate::common::{TestResult, mock_client};
 async fn a_top_level_error_with_only_a_message_or_only_a_code_keeps_it() -> TestResult {
     let mock = MockTransport::new();
     let client = mock_client(&mock);
-    mock.push(
+    let err = get_error(
+        &client,
+        &mock,
         403,
-        &[("content-type", "application/json")],
         r#"{"message":"Forbidden: missing scope read:connections"}"#,
-    );
-    let err = client
-        .connections()
-        .get("conn_1")
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    )
+    .await?;
     assert_eq!(err.kind(), ErrorKind::Api);
     assert_eq!(err.code(), None);
     assert_eq!(
@@ -36,18 +48,7 @@ async fn a_top_level_error_with_only_a_message_or_only_a_code_keeps_it() -> Test
         "{err}"
     );
 
-    mock.push(
-        401,
-        &[("content-type", "application/json")],
-        r#"{"error":"invalid_token"}"#,
-    );
-    let err = client
-        .connections()
-        .get("conn_1")
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = get_error(&client, &mock, 401, r#"{"error":"invalid_token"}"#).await?;
     assert_eq!(err.code(), Some("invalid_token"));
     assert_eq!(err.provider_message(), None);
     assert!(err.to_string().contains("invalid_token"), "{err}");
@@ -60,33 +61,11 @@ async fn a_top_level_error_with_only_a_message_or_only_a_code_keeps_it() -> Test
 async fn empty_code_and_message_fields_count_as_absent() -> TestResult {
     let mock = MockTransport::new();
     let client = mock_client(&mock);
-    mock.push(
-        401,
-        &[("content-type", "application/json")],
-        r#"{"code":"","message":"","error":"invalid_client","error_description":"Client authentication failed"}"#,
-    );
-    let err = client
-        .connections()
-        .get("conn_1")
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = get_error(&client, &mock, 401, r#"{"code":"","message":"","error":"invalid_client","error_description":"Client authentication failed"}"#).await?;
     assert_eq!(err.code(), Some("invalid_client"));
     assert_eq!(err.provider_message(), Some("Client authentication failed"));
 
-    mock.push(
-        400,
-        &[("content-type", "application/json")],
-        r#"{"errors":[{"code":"","message":""},{"code":"INVALID_REQUEST","message":"name is required"}]}"#,
-    );
-    let err = client
-        .connections()
-        .get("conn_1")
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = get_error(&client, &mock, 400, r#"{"errors":[{"code":"","message":""},{"code":"INVALID_REQUEST","message":"name is required"}]}"#).await?;
     assert_eq!(err.code(), Some("INVALID_REQUEST"));
     assert_eq!(err.provider_message(), Some("name is required"));
     Ok(())
