@@ -26,6 +26,25 @@ fn config(dpop: bool) -> Result<OktaOAuthConfig, idp_okta::Error> {
     })
 }
 
+/// The error of a hook-key listing through [`client`].
+async fn list_error(mock: &MockTransport) -> Result<idp_okta::Error, Box<dyn std::error::Error>> {
+    client(mock)?
+        .hook_keys()
+        .list()
+        .send()
+        .await
+        .err()
+        .ok_or_else(|| "expected an error".into())
+}
+
+/// A DPoP-bound token answer (`at-1`, an hour).
+fn push_dpop_token(mock: &MockTransport) {
+    mock.push_json(
+        200,
+        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
+    );
+}
+
 fn client(mock: &MockTransport) -> Result<Client, idp_okta::Error> {
     Client::builder()
         .org_url(ORG)
@@ -90,45 +109,27 @@ async fn a_dpop_nonce_on_a_response_that_is_not_a_nonce_challenge_is_not_answere
         &[("content-type", "application/json"), ("dpop-nonce", "n-1")],
         r#"{"error":"invalid_client","error_description":"Client authentication failed."}"#,
     );
-    let err = client(&mock)?
-        .hook_keys()
-        .list()
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = list_error(&mock).await?;
     assert_eq!(err.kind(), ErrorKind::Auth);
     assert!(err.to_string().contains("invalid_client"), "{err}");
     assert_eq!(mock.request_count(), 1, "no second token request");
 
     // API 400.
     let mock = MockTransport::new();
-    mock.push_json(
-        200,
-        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
-    );
+    push_dpop_token(&mock);
     mock.push(
         400,
         &[("content-type", "application/json"), ("dpop-nonce", "rs-1")],
         r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: limit"}"#,
     );
-    let err = client(&mock)?
-        .hook_keys()
-        .list()
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = list_error(&mock).await?;
     assert_eq!(err.kind(), ErrorKind::Api);
     assert_eq!(err.code(), Some("E0000001"));
     assert_eq!(mock.request_count(), 2, "token, then the call, not retried");
 
     // API 401.
     let mock = MockTransport::new();
-    mock.push_json(
-        200,
-        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
-    );
+    push_dpop_token(&mock);
     mock.push(
         401,
         &[
@@ -193,10 +194,7 @@ async fn a_token_response_that_rotates_the_dpop_nonce_is_used_as_is() -> TestRes
 #[tokio::test]
 async fn a_nonce_rotated_by_a_successful_call_is_carried_by_the_next_proof() -> TestResult {
     let mock = MockTransport::new();
-    mock.push_json(
-        200,
-        &json!({"token_type": "DPoP", "access_token": "at-1", "expires_in": 3600}),
-    );
+    push_dpop_token(&mock);
     mock.push(
         200,
         &[
