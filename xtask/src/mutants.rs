@@ -29,6 +29,9 @@ options:
   -j, --jobs <n>      parallel build/test jobs (default 1; above 1 the private tree is copied
                       once per job, its target included)
   --iterate           skip mutants caught or unviable in the previous run; accumulate results
+  --own-tests         judge each mutant by its own package's tests only: a fast first pass
+                      (what they catch, the workspace's tests catch too); follow it with
+                      --iterate, without --own-tests, so the workspace's tests judge the rest
   --timeout <s>       test timeout per mutant (default: 3 x the baseline's workspace test time,
                       at least 120)
   --build-timeout <s> build timeout per mutant (default 1200)
@@ -51,6 +54,7 @@ struct Options {
     regexes: Vec<String>,
     jobs: u32,
     iterate: bool,
+    own_tests: bool,
     timeout: Option<u64>,
     build_timeout: u64,
     doctests: bool,
@@ -81,6 +85,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "--timeout" => o.timeout = Some(number(arg, &value(arg)?)?),
             "--build-timeout" => o.build_timeout = number(arg, &value(arg)?)?,
             "--iterate" => o.iterate = true,
+            "--own-tests" => o.own_tests = true,
             "--doctests" => o.doctests = true,
             "--head" => o.head = true,
             "--list" => o.list = true,
@@ -160,8 +165,10 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     cmd.arg("--output").arg(&out);
     // cargo-mutants' own baseline tests only the mutated packages; ours (above) tested the whole
-    // workspace, which is what each mutant is judged by.
-    cmd.args(["--test-workspace=true", "--baseline=skip"]);
+    // workspace, which is what each mutant is judged by (or, with --own-tests, the mutated
+    // package alone, which the baseline tested as well).
+    let workspace = if o.own_tests { "false" } else { "true" };
+    cmd.args([&format!("--test-workspace={workspace}"), "--baseline=skip"]);
     // Lints are capped by `cargo_in` (the same flags for the baseline, so the target stays warm).
     cmd.arg("--no-shuffle");
     if o.jobs == 1 {
@@ -271,8 +278,15 @@ fn test_args(o: &Options) -> Vec<&'static str> {
 fn baseline(tree: &Path, o: &Options) -> Result<u64, String> {
     let run = |extra: &[&str]| -> Result<std::time::Duration, String> {
         let mut cmd = cargo_in(tree);
-        cmd.args(["test", "--workspace"])
-            .args(test_args(o))
+        cmd.arg("test");
+        if o.own_tests && !o.packages.is_empty() {
+            for p in &o.packages {
+                cmd.args(["--package", p]);
+            }
+        } else {
+            cmd.arg("--workspace");
+        }
+        cmd.args(test_args(o))
             .args(extra);
         println!("==> baseline: {}", describe(&cmd));
         let started = std::time::Instant::now();
