@@ -286,8 +286,7 @@ fn baseline(tree: &Path, o: &Options) -> Result<u64, String> {
         } else {
             cmd.arg("--workspace");
         }
-        cmd.args(test_args(o))
-            .args(extra);
+        cmd.args(test_args(o)).args(extra);
         println!("==> baseline: {}", describe(&cmd));
         let started = std::time::Instant::now();
         let output = cmd

@@ -155,3 +155,56 @@ fn debug_output_names_each_credential_and_marks_the_secret_redacted() -> TestRes
     );
     Ok(())
 }
+
+#[test]
+fn a_token_response_takes_expires_in_as_a_number_and_an_empty_token_type_as_bearer() -> TestResult {
+    let now = epoch(1_000_000);
+    let response = http::Response::builder()
+        .status(200)
+        .body(bytes::Bytes::from_static(
+            br#"{"access_token":"t","token_type":"","expires_in":3600}"#,
+        ))?;
+    let token = oauth::parse_token_response(&response, now)?;
+    assert_eq!(token.expires_at(), Some(now + Duration::from_secs(3600)));
+    assert_eq!(token.token_type(), "Bearer");
+    Ok(())
+}
+
+/// A source that records the status of every API response it is shown (as a DPoP source
+/// records a new nonce).
+#[derive(Debug, Default)]
+struct Watching {
+    seen: std::sync::Mutex<Vec<u16>>,
+}
+
+#[async_trait]
+impl TokenSource for Watching {
+    async fn fetch(&self, _cx: &AuthContext<'_>) -> idp_core::Result<AccessToken> {
+        Ok(AccessToken::new(SecretString::from("t"), None))
+    }
+
+    fn on_response(&self, response: &idp_core::HttpResponse) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push(response.status().as_u16());
+        }
+    }
+}
+
+#[test]
+fn the_token_cache_shows_every_api_response_to_its_source() -> TestResult {
+    let cache = CachedToken::new(Watching::default());
+    for status in [200, 429] {
+        let response = http::Response::builder()
+            .status(status)
+            .body(bytes::Bytes::new())?;
+        idp_core::Credentials::on_response(&cache, &response);
+    }
+    let seen = cache
+        .source()
+        .seen
+        .lock()
+        .map(|s| s.clone())
+        .unwrap_or_default();
+    assert_eq!(seen, [200, 429]);
+    Ok(())
+}
