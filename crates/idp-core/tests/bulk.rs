@@ -563,3 +563,83 @@ async fn with_the_governor_off_the_default_concurrency_is_the_governors_default_
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_budget_allowing_exactly_1024_in_flight_is_honoured_not_taken_for_unbounded() -> TestResult
+{
+    // Above 1 024 a budget means "the governor is off" and the default cap applies; 1 024 itself
+    // is still a real budget.
+    let transport = ByPath::default();
+    let client = Client::<TestApi>::builder()
+        .base_url("https://api.test.example")
+        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
+        .transport(Arc::new(transport.clone()))
+        .rate_budget(Arc::new(InProcessBudget::new().max_concurrency(1024)))
+        .build()?;
+    let peak = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&peak);
+    let report = client
+        .bulk(ids(1100).into_iter().map(GetThing))
+        .on_progress(move |p| {
+            seen.fetch_max(p.in_flight, Ordering::SeqCst);
+        })
+        .run()
+        .await;
+    assert!(report.is_success());
+    assert_eq!(peak.load(Ordering::SeqCst), 1024);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_batch_tells_its_size_and_operations_and_its_debug_names_them() -> TestResult {
+    let transport = ByPath::default();
+    let client = client(&transport);
+    let bulk = client.bulk(ids(3).into_iter().map(GetThing)).concurrency(2);
+    assert_eq!(bulk.len(), 3);
+    assert!(!bulk.is_empty());
+    let names: Vec<_> = bulk.operations().iter().map(|op| op.0.clone()).collect();
+    assert_eq!(names, ids(3));
+    let text = format!("{bulk:?}");
+    assert!(
+        text.contains("getThing") && text.contains("items: 3") && text.contains("Some(2)"),
+        "{text}"
+    );
+    let empty = client.bulk(Vec::<GetThing>::new());
+    assert_eq!((empty.len(), empty.is_empty()), (0, true));
+
+    let outcome = client
+        .bulk(ids(1).into_iter().map(GetThing))
+        .stream()
+        .next()
+        .await
+        .expect("one outcome");
+    let text = format!("{outcome:?}");
+    assert!(
+        text.starts_with("BulkOutcome") && text.contains("index: 0") && text.contains("Ok(\"ok\")"),
+        "{text}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn resume_refuses_a_keyed_report_whose_keys_do_not_match_its_total() -> TestResult {
+    let transport = ByPath::default();
+    let client = client(&transport);
+    let report = client
+        .bulk(ids(3).into_iter().map(GetThing))
+        .key_by(|op| op.0.clone())
+        .run()
+        .await;
+    // A report edited by hand (or cut short) so that it counts four items but keys three.
+    let mut json = serde_json::to_value(&report)?;
+    json["total"] = serde_json::json!(4);
+    let edited: BulkReport = serde_json::from_value(json)?;
+    let err = client
+        .bulk(ids(3).into_iter().map(GetThing))
+        .key_by(|op| op.0.clone())
+        .resume(edited)
+        .expect_err("keys and total disagree");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("keys"), "{err}");
+    Ok(())
+}
