@@ -207,6 +207,10 @@ async fn the_report_round_trips_through_json_without_the_token_or_bodies() -> Te
     assert_eq!(back, report);
     assert_eq!(back.keys, vec!["a", "bad", "c"]);
     assert_eq!(back.failed[0].key.as_deref(), Some("bad"));
+    assert_eq!(
+        [back.key(0), back.key(1), back.key(3)],
+        [Some("a"), Some("bad"), None]
+    );
     Ok(())
 }
 
