@@ -730,7 +730,9 @@ impl Ledger {
         self.recent.push_back(now);
         while let Some(&oldest) = self.recent.front() {
             match now.duration_since(oldest) {
-                Ok(age) if age > RATE_WINDOW => self.recent.pop_front(),
+                // An item that ended a whole window ago is out of it: a steady pace of one
+                // item a second reads as one a second.
+                Ok(age) if age >= RATE_WINDOW => self.recent.pop_front(),
                 _ => break,
             };
         }

@@ -647,3 +647,65 @@ async fn resume_refuses_a_keyed_report_whose_keys_do_not_match_its_total() -> Te
     assert!(err.to_string().contains("keys"), "{err}");
     Ok(())
 }
+
+/// Answers every request a second later on the client's clock.
+#[derive(Debug, Clone)]
+struct OneASecond(Arc<idp_test_support::ManualClock>);
+
+#[async_trait]
+impl Transport for OneASecond {
+    async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.0.advance(std::time::Duration::from_secs(1));
+        Ok(response(200, serde_json::json!({ "id": "x" })))
+    }
+}
+
+#[tokio::test]
+async fn progress_reads_a_steady_item_a_second_as_a_rate_of_one_over_the_last_window() -> TestResult
+{
+    let clock = Arc::new(idp_test_support::ManualClock::new(idp_test_support::epoch(
+        1_000_000,
+    )));
+    let client = Client::<TestApi>::builder()
+        .base_url("https://api.test.example")
+        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
+        .transport(Arc::new(OneASecond(clock.clone())))
+        .clock(clock.clone())
+        .build()?;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let report = client
+        .bulk(ids(20).into_iter().map(GetThing))
+        .concurrency(1)
+        .on_progress(move |p| record.lock().unwrap().push(p.clone()))
+        .run()
+        .await;
+    assert!(report.is_success());
+    let seen = seen.lock().unwrap();
+    // After 12 items in 12 s, 8 left: the last 5 s saw 5 items, so 1 item/s and 8 s to go
+    // (not the 12 items since the start, nor 6 counting the one that ended 5 s ago).
+    let mid = seen
+        .iter()
+        .find(|p| p.succeeded == 12 && p.in_flight == 0)
+        .expect("a progress after the 12th item");
+    assert!((mid.rate - 1.0).abs() < 1e-9, "rate {}", mid.rate);
+    assert_eq!(mid.eta, Some(std::time::Duration::from_secs(8)));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_stream_size_hint_counts_the_outcomes_still_to_come() -> TestResult {
+    let transport = ByPath::default();
+    let mut stream = client(&transport)
+        .bulk(ids(5).into_iter().map(GetThing))
+        .concurrency(2)
+        .stream();
+    assert_eq!(futures_util::Stream::size_hint(&stream), (5, Some(5)));
+    let mut left = 5;
+    while stream.next().await.is_some() {
+        left -= 1;
+        assert_eq!(futures_util::Stream::size_hint(&stream), (left, Some(left)));
+    }
+    assert_eq!(left, 0);
+    Ok(())
+}
