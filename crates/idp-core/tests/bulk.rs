@@ -690,6 +690,46 @@ async fn progress_reads_a_steady_item_a_second_as_a_rate_of_one_over_the_last_wi
         .expect("a progress after the 12th item");
     assert!((mid.rate - 1.0).abs() < 1e-9, "rate {}", mid.rate);
     assert_eq!(mid.eta, Some(std::time::Duration::from_secs(8)));
+    let last = seen.last().expect("a last progress");
+    assert!(last.finished && (last.rate - 1.0).abs() < 1e-9, "{last:?}");
+    assert_eq!(last.eta, Some(std::time::Duration::ZERO));
+    Ok(())
+}
+
+#[tokio::test]
+async fn progress_before_any_time_has_passed_shows_no_rate_and_no_eta() -> TestResult {
+    // The clock never moves: items end, but no rate can be read off zero seconds.
+    let clock = Arc::new(idp_test_support::ManualClock::new(idp_test_support::epoch(
+        1_000_000,
+    )));
+    let transport = ByPath::default();
+    let client = Client::<TestApi>::builder()
+        .base_url("https://api.test.example")
+        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
+        .transport(Arc::new(transport.clone()))
+        .clock(clock)
+        .build()?;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let report = client
+        .bulk(ids(3).into_iter().map(GetThing))
+        .concurrency(1)
+        .on_progress(move |p| record.lock().unwrap().push(p.clone()))
+        .run()
+        .await;
+    assert!(report.is_success());
+    let seen = seen.lock().unwrap();
+    let first = seen
+        .iter()
+        .find(|p| p.succeeded == 1)
+        .expect("a progress after the first item");
+    assert_eq!((first.rate, first.eta), (0.0, None), "{first:?}");
+    let last = seen.last().expect("a last progress");
+    assert!(last.finished, "{last:?}");
+    assert_eq!(
+        (last.rate, last.eta),
+        (0.0, Some(std::time::Duration::ZERO))
+    );
     Ok(())
 }
 
