@@ -876,3 +876,36 @@ async fn a_no_content_operation_accepts_any_success_body() -> TestResult {
     assert_eq!(mock.request_count(), 3);
     Ok(())
 }
+
+#[tokio::test]
+async fn each_status_predicate_is_true_for_its_own_status_alone() -> TestResult {
+    type Predicate = fn(&idp_core::Error) -> bool;
+    let predicates: [(u16, Predicate); 5] = [
+        (404, idp_core::Error::is_not_found),
+        (401, idp_core::Error::is_unauthorized),
+        (403, idp_core::Error::is_forbidden),
+        (409, idp_core::Error::is_conflict),
+        (429, idp_core::Error::is_rate_limited),
+    ];
+    for (status, _) in &predicates {
+        let mock = MockTransport::new();
+        mock.push(*status, &[], r#"{"message":"no"}"#);
+        let err = mock_client(&mock)?
+            .call(GetThing("x".into()))
+            .retry_policy(RetryPolicy::none())
+            .send()
+            .await
+            .err()
+            .ok_or("expected an error")?;
+        for (own, predicate) in &predicates {
+            assert_eq!(predicate(&err), own == status, "is {own}? on a {status}");
+        }
+        assert!(!err.is_timeout() && !err.is_deadline_exceeded(), "{status}");
+    }
+    let timeout = idp_core::Error::new(ErrorKind::Timeout, "the attempt timed out");
+    assert!(timeout.is_timeout() && !timeout.is_deadline_exceeded());
+    assert!(predicates.iter().all(|(_, p)| !p(&timeout)));
+    let deadline = idp_core::Error::new(ErrorKind::DeadlineExceeded, "the deadline passed");
+    assert!(deadline.is_timeout() && deadline.is_deadline_exceeded());
+    Ok(())
+}
