@@ -727,3 +727,32 @@ async fn with_the_governor_on_a_call_waits_for_the_window_when_the_bucket_is_spe
     assert_eq!(api.calls_async().await, 4);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_delete_404_after_a_lost_answer_is_success_when_asked_but_not_after_a_refused_connection()
+-> TestResult {
+    // A read that failed after the request went out may have deleted the thing; a connection
+    // that was refused sent nothing, so the 404 is the thing's own state.
+    use idp_core::TransportError;
+    for (first, applied) in [
+        (TransportError::Io("connection reset".into()), true),
+        (TransportError::Connect("connection refused".into()), false),
+    ] {
+        let mock = idp_test_support::MockTransport::new();
+        mock.push_error(first);
+        mock.push(404, &[], r#"{"code":"not_found"}"#);
+        let client = Client::<Api>::builder()
+            .base_url("https://api.example.com")
+            .transport(Arc::new(mock.clone()))
+            .sleeper(Arc::new(RecordingSleeper::new()))
+            .build()?;
+        let result = client.call(DeleteThing).idempotent_ok().send().await;
+        assert_eq!(mock.request_count(), 2);
+        if applied {
+            assert!(result.is_ok(), "{result:?}");
+        } else {
+            assert!(result.err().is_some_and(|e| e.is_not_found()));
+        }
+    }
+    Ok(())
+}
