@@ -154,12 +154,46 @@ fn client(transport: &ByPath) -> Client<TestApi> {
 }
 
 fn try_client(transport: &ByPath) -> idp_core::Result<Client<TestApi>> {
-    Client::builder()
-        .base_url("https://api.test.example")
-        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
-        .transport(Arc::new(transport.clone()))
+    builder(transport.clone())?
         .sleeper(Arc::new(RecordingSleeper::new()))
         .build()
+}
+
+/// A client builder over `transport` with the test's base URL and token.
+fn builder(transport: impl Transport) -> idp_core::Result<idp_core::ClientBuilder<TestApi>> {
+    Ok(Client::<TestApi>::builder()
+        .base_url("https://api.test.example")
+        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
+        .transport(Arc::new(transport)))
+}
+
+/// Runs `n` GETs at the batch's default concurrency; the most in flight at once.
+async fn peak_in_flight(client: &Client<TestApi>, n: usize) -> usize {
+    let peak = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&peak);
+    let report = client
+        .bulk(ids(n).into_iter().map(GetThing))
+        .on_progress(move |p| {
+            seen.fetch_max(p.in_flight, Ordering::SeqCst);
+        })
+        .run()
+        .await;
+    assert!(report.is_success());
+    peak.load(Ordering::SeqCst)
+}
+
+/// Runs `n` GETs one at a time; every progress the batch published.
+async fn progress_one_at_a_time(client: &Client<TestApi>, n: usize) -> Vec<idp_core::BulkProgress> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let report = client
+        .bulk(ids(n).into_iter().map(GetThing))
+        .concurrency(1)
+        .on_progress(move |p| record.lock().unwrap().push(p.clone()))
+        .run()
+        .await;
+    assert!(report.is_success());
+    seen.lock().unwrap().clone()
 }
 
 fn ids(n: usize) -> Vec<String> {
@@ -414,24 +448,14 @@ async fn at_most_the_set_concurrency_is_in_flight() -> TestResult {
 
 #[tokio::test]
 async fn the_default_concurrency_is_what_the_rate_budget_allows() -> TestResult {
-    let transport = ByPath::default();
-    let client = Client::<TestApi>::builder()
-        .base_url("https://api.test.example")
-        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
-        .transport(Arc::new(transport.clone()))
+    let client = builder(ByPath::default())?
         .rate_budget(Arc::new(InProcessBudget::new().max_concurrency(2)))
         .build()?;
-    let peak = Arc::new(AtomicUsize::new(0));
-    let seen = Arc::clone(&peak);
-    let report = client
-        .bulk(ids(30).into_iter().map(GetThing))
-        .on_progress(move |p| {
-            seen.fetch_max(p.in_flight, Ordering::SeqCst);
-        })
-        .run()
-        .await;
-    assert!(report.is_success());
-    assert_eq!(peak.load(Ordering::SeqCst), 2, "the budget's concurrency");
+    assert_eq!(
+        peak_in_flight(&client, 30).await,
+        2,
+        "the budget's concurrency"
+    );
     Ok(())
 }
 
@@ -551,18 +575,8 @@ async fn a_batch_and_its_stream_are_send_and_run_on_a_spawned_task() -> TestResu
 async fn with_the_governor_off_the_default_concurrency_is_the_governors_default_cap() -> TestResult
 {
     let transport = ByPath::default();
-    let peak = Arc::new(AtomicUsize::new(0));
-    let seen = Arc::clone(&peak);
-    let report = client(&transport)
-        .bulk(ids(30).into_iter().map(GetThing))
-        .on_progress(move |p| {
-            seen.fetch_max(p.in_flight, Ordering::SeqCst);
-        })
-        .run()
-        .await;
-    assert!(report.is_success());
     assert_eq!(
-        peak.load(Ordering::SeqCst),
+        peak_in_flight(&client(&transport), 30).await,
         idp_core::governor::DEFAULT_MAX_CONCURRENCY
     );
     Ok(())
@@ -573,24 +587,10 @@ async fn a_budget_allowing_exactly_1024_in_flight_is_honoured_not_taken_for_unbo
 {
     // Above 1 024 a budget means "the governor is off" and the default cap applies; 1 024 itself
     // is still a real budget.
-    let transport = ByPath::default();
-    let client = Client::<TestApi>::builder()
-        .base_url("https://api.test.example")
-        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
-        .transport(Arc::new(transport.clone()))
+    let client = builder(ByPath::default())?
         .rate_budget(Arc::new(InProcessBudget::new().max_concurrency(1024)))
         .build()?;
-    let peak = Arc::new(AtomicUsize::new(0));
-    let seen = Arc::clone(&peak);
-    let report = client
-        .bulk(ids(1100).into_iter().map(GetThing))
-        .on_progress(move |p| {
-            seen.fetch_max(p.in_flight, Ordering::SeqCst);
-        })
-        .run()
-        .await;
-    assert!(report.is_success());
-    assert_eq!(peak.load(Ordering::SeqCst), 1024);
+    assert_eq!(peak_in_flight(&client, 1100).await, 1024);
     Ok(())
 }
 
@@ -666,22 +666,10 @@ async fn progress_reads_a_steady_item_a_second_as_a_rate_of_one_over_the_last_wi
     let clock = Arc::new(idp_test_support::ManualClock::new(idp_test_support::epoch(
         1_000_000,
     )));
-    let client = Client::<TestApi>::builder()
-        .base_url("https://api.test.example")
-        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
-        .transport(Arc::new(OneASecond(clock.clone())))
+    let client = builder(OneASecond(clock.clone()))?
         .clock(clock.clone())
         .build()?;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = Arc::clone(&seen);
-    let report = client
-        .bulk(ids(20).into_iter().map(GetThing))
-        .concurrency(1)
-        .on_progress(move |p| record.lock().unwrap().push(p.clone()))
-        .run()
-        .await;
-    assert!(report.is_success());
-    let seen = seen.lock().unwrap();
+    let seen = progress_one_at_a_time(&client, 20).await;
     // After 12 items in 12 s, 8 left: the last 5 s saw 5 items, so 1 item/s and 8 s to go
     // (not the 12 items since the start, nor 6 counting the one that ended 5 s ago).
     let mid = seen
@@ -702,23 +690,8 @@ async fn progress_before_any_time_has_passed_shows_no_rate_and_no_eta() -> TestR
     let clock = Arc::new(idp_test_support::ManualClock::new(idp_test_support::epoch(
         1_000_000,
     )));
-    let transport = ByPath::default();
-    let client = Client::<TestApi>::builder()
-        .base_url("https://api.test.example")
-        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(TOKEN))?))
-        .transport(Arc::new(transport.clone()))
-        .clock(clock)
-        .build()?;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = Arc::clone(&seen);
-    let report = client
-        .bulk(ids(3).into_iter().map(GetThing))
-        .concurrency(1)
-        .on_progress(move |p| record.lock().unwrap().push(p.clone()))
-        .run()
-        .await;
-    assert!(report.is_success());
-    let seen = seen.lock().unwrap();
+    let client = builder(ByPath::default())?.clock(clock).build()?;
+    let seen = progress_one_at_a_time(&client, 3).await;
     let first = seen
         .iter()
         .find(|p| p.succeeded == 1)
