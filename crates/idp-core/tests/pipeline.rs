@@ -909,3 +909,30 @@ async fn each_status_predicate_is_true_for_its_own_status_alone() -> TestResult 
     assert!(deadline.is_timeout() && deadline.is_deadline_exceeded());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_page_answered_429_or_5xx_is_asked_again_but_a_400_ends_the_walk() -> TestResult {
+    for (status, resumes) in [(429u16, true), (503, true), (400, false), (404, false)] {
+        let mock = MockTransport::new();
+        mock.push_json(200, &page(&["a"], Some("c1")));
+        mock.push(status, &[], r#"{"message":"no"}"#);
+        mock.push_json(200, &page(&["b"], None));
+        let c = mock_client(&mock)?;
+        let mut items = c
+            .call(ListThings::default())
+            .retry_policy(RetryPolicy::none())
+            .items();
+        assert_eq!(items.try_next().await?.map(|t| t.id).as_deref(), Some("a"));
+        let err = items.try_next().await.err().ok_or("page two fails")?;
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        let next = items.try_next().await?.map(|t| t.id);
+        if resumes {
+            assert_eq!(next.as_deref(), Some("b"), "{status}: page two asked again");
+            assert_eq!(mock.request_count(), 3);
+        } else {
+            assert_eq!(next, None, "{status}: the walk ended");
+            assert_eq!(mock.request_count(), 2);
+        }
+    }
+    Ok(())
+}
