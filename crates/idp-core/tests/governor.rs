@@ -244,3 +244,45 @@ async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResu
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_answer_naming_an_earlier_window_does_not_replace_the_current_one() -> TestResult {
+    // The first answer leaves one request in a window ending at +30 s; the second (a late answer
+    // of an earlier window, reset +10 s, 5 left) must not reopen the bucket: the third request
+    // waits for +30 s.
+    let clock = ManualClock::new(at(T0));
+    let sleeper = AdvancingSleeper::new(&clock);
+    let mock = MockTransport::new();
+    let (current, earlier) = ((T0 + 30).to_string(), (T0 + 10).to_string());
+    mock.push(
+        200,
+        &[
+            ("x-limit", "10"),
+            ("x-remaining", "1"),
+            ("x-reset", &current),
+        ],
+        "{}",
+    );
+    mock.push(
+        200,
+        &[
+            ("x-limit", "10"),
+            ("x-remaining", "5"),
+            ("x-reset", &earlier),
+        ],
+        "{}",
+    );
+    mock.push(200, &[], "{}");
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .governor(true)
+        .build()?;
+    for _ in 0..3 {
+        client.execute(&GetThing).await?;
+    }
+    assert_eq!(sleeper.waits(), vec![Duration::from_secs(30)]);
+    Ok(())
+}
