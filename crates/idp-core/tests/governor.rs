@@ -286,3 +286,33 @@ async fn an_answer_naming_an_earlier_window_does_not_replace_the_current_one() -
     assert_eq!(sleeper.waits(), vec![Duration::from_secs(30)]);
     Ok(())
 }
+
+#[tokio::test]
+async fn resets_a_whole_second_apart_are_two_windows_and_the_newer_one_counts() -> TestResult {
+    // Answers less than a second apart in their reset are one window (its smallest count kept);
+    // a reset one second later is a new window with its own count: 5 left, so no wait.
+    let clock = ManualClock::new(at(T0));
+    let sleeper = AdvancingSleeper::new(&clock);
+    let mock = MockTransport::new();
+    let (first, next) = ((T0 + 30).to_string(), (T0 + 31).to_string());
+    for (left, reset) in [("1", &first), ("5", &next)] {
+        mock.push(
+            200,
+            &[("x-limit", "10"), ("x-remaining", left), ("x-reset", reset)],
+            "{}",
+        );
+    }
+    mock.push(200, &[], "{}");
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .governor(true)
+        .build()?;
+    for _ in 0..3 {
+        client.execute(&GetThing).await?;
+    }
+    assert_eq!(sleeper.waits(), Vec::<Duration>::new());
+    Ok(())
+}
