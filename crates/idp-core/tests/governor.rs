@@ -245,60 +245,21 @@ async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResu
     Ok(())
 }
 
-#[tokio::test]
-async fn an_answer_naming_an_earlier_window_does_not_replace_the_current_one() -> TestResult {
-    // The first answer leaves one request in a window ending at +30 s; the second (a late answer
-    // of an earlier window, reset +10 s, 5 left) must not reopen the bucket: the third request
-    // waits for +30 s.
+/// Sends one call per answer (each answer `limit, remaining, reset` in epoch seconds) and one
+/// more, through the governor on an advancing clock; the waits the governor made.
+async fn waits_after(answers: &[(&str, &str, u64)]) -> Result<Vec<Duration>, idp_core::Error> {
     let clock = ManualClock::new(at(T0));
     let sleeper = AdvancingSleeper::new(&clock);
     let mock = MockTransport::new();
-    let (current, earlier) = ((T0 + 30).to_string(), (T0 + 10).to_string());
-    mock.push(
-        200,
-        &[
-            ("x-limit", "10"),
-            ("x-remaining", "1"),
-            ("x-reset", &current),
-        ],
-        "{}",
-    );
-    mock.push(
-        200,
-        &[
-            ("x-limit", "10"),
-            ("x-remaining", "5"),
-            ("x-reset", &earlier),
-        ],
-        "{}",
-    );
-    mock.push(200, &[], "{}");
-    let client = Client::<Paced>::builder()
-        .base_url("https://paced.example")
-        .transport(Arc::new(mock.clone()))
-        .clock(Arc::new(clock.clone()))
-        .sleeper(Arc::new(sleeper.clone()))
-        .governor(true)
-        .build()?;
-    for _ in 0..3 {
-        client.execute(&GetThing).await?;
-    }
-    assert_eq!(sleeper.waits(), vec![Duration::from_secs(30)]);
-    Ok(())
-}
-
-#[tokio::test]
-async fn resets_a_whole_second_apart_are_two_windows_and_the_newer_one_counts() -> TestResult {
-    // Answers less than a second apart in their reset are one window (its smallest count kept);
-    // a reset one second later is a new window with its own count: 5 left, so no wait.
-    let clock = ManualClock::new(at(T0));
-    let sleeper = AdvancingSleeper::new(&clock);
-    let mock = MockTransport::new();
-    let (first, next) = ((T0 + 30).to_string(), (T0 + 31).to_string());
-    for (left, reset) in [("1", &first), ("5", &next)] {
+    for (limit, left, reset) in answers {
+        let reset = reset.to_string();
         mock.push(
             200,
-            &[("x-limit", "10"), ("x-remaining", left), ("x-reset", reset)],
+            &[
+                ("x-limit", limit),
+                ("x-remaining", left),
+                ("x-reset", &reset),
+            ],
             "{}",
         );
     }
@@ -310,9 +271,27 @@ async fn resets_a_whole_second_apart_are_two_windows_and_the_newer_one_counts() 
         .sleeper(Arc::new(sleeper.clone()))
         .governor(true)
         .build()?;
-    for _ in 0..3 {
+    for _ in 0..=answers.len() {
         client.execute(&GetThing).await?;
     }
-    assert_eq!(sleeper.waits(), Vec::<Duration>::new());
+    Ok(sleeper.waits())
+}
+
+#[tokio::test]
+async fn an_answer_naming_an_earlier_window_does_not_replace_the_current_one() -> TestResult {
+    // The first answer leaves one request in a window ending at +30 s; the second (a late answer
+    // of an earlier window, reset +10 s, 5 left) must not reopen the bucket: the third request
+    // waits for +30 s.
+    let waits = waits_after(&[("10", "1", T0 + 30), ("10", "5", T0 + 10)]).await?;
+    assert_eq!(waits, vec![Duration::from_secs(30)]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn resets_a_whole_second_apart_are_two_windows_and_the_newer_one_counts() -> TestResult {
+    // Answers less than a second apart in their reset are one window (its smallest count kept);
+    // a reset one second later is a new window with its own count: 5 left, so no wait.
+    let waits = waits_after(&[("10", "1", T0 + 30), ("10", "5", T0 + 31)]).await?;
+    assert_eq!(waits, Vec::<Duration>::new());
     Ok(())
 }
