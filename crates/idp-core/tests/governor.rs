@@ -86,6 +86,21 @@ impl Transport for Timed {
     }
 }
 
+/// A client of the paced provider over `transport`, with the governor on.
+fn paced_client(
+    transport: impl Transport,
+    clock: &ManualClock,
+    sleeper: Arc<dyn idp_core::Sleeper>,
+) -> Result<Client<Paced>, idp_core::Error> {
+    Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(transport))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(sleeper)
+        .governor(true)
+        .build()
+}
+
 #[tokio::test]
 async fn the_governor_delays_a_request_when_remaining_reaches_zero_until_the_reset() -> TestResult {
     let clock = ManualClock::new(at(T0));
@@ -104,13 +119,7 @@ async fn the_governor_delays_a_request_when_remaining_reaches_zero_until_the_res
         clock: clock.clone(),
         sent_at: Arc::default(),
     };
-    let client = Client::<Paced>::builder()
-        .base_url("https://paced.example")
-        .transport(Arc::new(timed.clone()))
-        .clock(Arc::new(clock.clone()))
-        .sleeper(Arc::new(sleeper.clone()))
-        .governor(true)
-        .build()?;
+    let client = paced_client(timed.clone(), &clock, Arc::new(sleeper.clone()))?;
 
     client.execute(&GetThing).await?;
     client.execute(&GetThing).await?;
@@ -146,13 +155,7 @@ async fn a_bucket_with_requests_left_is_not_delayed() -> TestResult {
             "{}",
         );
     }
-    let client = Client::<Paced>::builder()
-        .base_url("https://paced.example")
-        .transport(Arc::new(mock.clone()))
-        .clock(Arc::new(clock.clone()))
-        .sleeper(Arc::new(sleeper.clone()))
-        .governor(true)
-        .build()?;
+    let client = paced_client(mock.clone(), &clock, Arc::new(sleeper.clone()))?;
     for _ in 0..3 {
         client.execute(&GetThing).await?;
     }
@@ -264,13 +267,7 @@ async fn waits_after(answers: &[(&str, &str, u64)]) -> Result<Vec<Duration>, idp
         );
     }
     mock.push(200, &[], "{}");
-    let client = Client::<Paced>::builder()
-        .base_url("https://paced.example")
-        .transport(Arc::new(mock.clone()))
-        .clock(Arc::new(clock.clone()))
-        .sleeper(Arc::new(sleeper.clone()))
-        .governor(true)
-        .build()?;
+    let client = paced_client(mock.clone(), &clock, Arc::new(sleeper.clone()))?;
     for _ in 0..=answers.len() {
         client.execute(&GetThing).await?;
     }
