@@ -146,6 +146,16 @@ fn mock_client(mock: &MockTransport) -> Result<Client<TestApi>, idp_core::Error>
         .build()
 }
 
+/// The error of a `getThing` call allowed a single attempt.
+async fn error_of_one_attempt(c: &Client<TestApi>) -> Result<idp_core::Error, &'static str> {
+    c.call(GetThing("x".into()))
+        .retry_policy(RetryPolicy::none())
+        .send()
+        .await
+        .err()
+        .ok_or("expected an error")
+}
+
 #[tokio::test]
 async fn get_answered_429_429_200_succeeds_with_exactly_three_hits() -> TestResult {
     let server = MockServer::start_async().await;
@@ -260,13 +270,7 @@ async fn retry_policy_none_makes_exactly_one_attempt() -> TestResult {
         .await;
     let sleeper = RecordingSleeper::new();
     let c = client(&server.base_url(), &sleeper)?;
-    let err = c
-        .call(GetThing("x".into()))
-        .retry_policy(RetryPolicy::none())
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = error_of_one_attempt(&c).await?;
     mock.assert_calls_async(1).await;
     assert_eq!(err.kind(), ErrorKind::Api);
     assert!(err.is_rate_limited());
@@ -890,13 +894,7 @@ async fn each_status_predicate_is_true_for_its_own_status_alone() -> TestResult 
     for (status, _) in &predicates {
         let mock = MockTransport::new();
         mock.push(*status, &[], r#"{"message":"no"}"#);
-        let err = mock_client(&mock)?
-            .call(GetThing("x".into()))
-            .retry_policy(RetryPolicy::none())
-            .send()
-            .await
-            .err()
-            .ok_or("expected an error")?;
+        let err = error_of_one_attempt(&mock_client(&mock)?).await?;
         for (own, predicate) in &predicates {
             assert_eq!(predicate(&err), own == status, "is {own}? on a {status}");
         }
