@@ -934,3 +934,20 @@ async fn a_page_answered_429_or_5xx_is_asked_again_but_a_400_ends_the_walk() -> 
     }
     Ok(())
 }
+
+#[test]
+fn only_a_refused_connection_or_an_unbuildable_request_is_known_to_have_sent_nothing() {
+    use idp_core::TransportError;
+    let cases = [
+        (TransportError::Connect("refused".into()), true),
+        (TransportError::InvalidRequest("bad header".into()), true),
+        (
+            TransportError::Io("reset after the request went out".into()),
+            false,
+        ),
+        (TransportError::Timeout, false),
+    ];
+    for (err, nothing_sent) in cases {
+        assert_eq!(err.nothing_sent(), nothing_sent, "{err}");
+    }
+}
