@@ -951,3 +951,81 @@ fn only_a_refused_connection_or_an_unbuildable_request_is_known_to_have_sent_not
         assert_eq!(err.nothing_sent(), nothing_sent, "{err}");
     }
 }
+
+/// A `getThing` body of exactly `n` bytes.
+fn thing_of_len(n: usize) -> String {
+    format!("{{\"id\":\"{}\"}}", "x".repeat(n - 9))
+}
+
+fn capped_client(base: &str) -> Result<Client<TestApi>, idp_core::Error> {
+    Client::<TestApi>::builder()
+        .base_url(base)
+        .max_response_bytes(1024)
+        .retry_policy(RetryPolicy::none())
+        .build()
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_cap_is_read_and_one_byte_more_is_refused() -> TestResult {
+    for (len, fits) in [(1024, true), (1025, false)] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path("/things/x");
+                then.status(200).body(thing_of_len(len));
+            })
+            .await;
+        let result = capped_client(&server.base_url())?
+            .execute(&GetThing("x".into()))
+            .await;
+        assert_eq!(
+            result.is_ok(),
+            fits,
+            "{len} bytes with Content-Length: {result:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_chunked_body_is_held_to_the_cap_over_all_its_chunks() -> TestResult {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // No Content-Length: the cap is checked on the chunks as they arrive (one or several).
+    for (chunks, fits) in [
+        (vec![1024], true),
+        (vec![1025], false),
+        (vec![512, 512], true),
+        (vec![512, 513], false),
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let body = thing_of_len(chunks.iter().sum());
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await?;
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await?;
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                .await?;
+            let mut at = 0;
+            for len in chunks {
+                let part = &body.as_bytes()[at..at + len];
+                at += len;
+                socket.write_all(format!("{len:x}\r\n").as_bytes()).await?;
+                socket.write_all(part).await?;
+                socket.write_all(b"\r\n").await?;
+                socket.flush().await?;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            socket.write_all(b"0\r\n\r\n").await?;
+            std::io::Result::Ok(())
+        });
+        let result = capped_client(&base)?.execute(&GetThing("x".into())).await;
+        assert_eq!(result.is_ok(), fits, "chunked: {result:?}");
+        if let Ok(Err(e)) = server.await {
+            // The client may hang up on an oversized body before the server is done.
+            assert!(!fits, "the server failed on a body that fits: {e}");
+        }
+    }
+    Ok(())
+}
