@@ -32,7 +32,7 @@ options:
   --own-tests         judge each mutant by its own package's tests only: a fast first pass
                       (what they catch, the workspace's tests catch too); follow it with
                       --iterate, without --own-tests, so the workspace's tests judge the rest
-  --timeout <s>       test timeout per mutant (default: 3 x the baseline's workspace test time,
+  --timeout <s>       test timeout per mutant (default: 3 x the baseline's test time,
                       at least 120)
   --build-timeout <s> build timeout per mutant (default 1200)
   --doctests          also build and run doctests (off by default: they cost more than they catch)
