@@ -101,6 +101,13 @@ fn summary(c: &Value) -> Value {
 // (`INVALID_REQUEST_BODY` for a body that is not a JSON object, `INVALID_CONNECTION_DETAILS` for
 // a field, `INVALID_STRATEGY`), and SDKs read `errors[].code`/`message` as opaque strings.
 
+// `null` is refused for every field the spec does not mark `nullable: true` (OpenAPI 3.0's
+// default is false): `name`, `display_name` and `strategy` say `nullable: false`, and
+// `enabled_applications` and `options` (a oneOf of objects) declare no `nullable`; only
+// `organization_code` is `nullable: true`. Source: ../shared/specs/kinde-connections-subset.yaml
+// `create_connection_request`/`update_connection_request`; a CI schemathesis run sent
+// `"options": null` to UpdateConnection as invalid data the fake had accepted.
+
 /// `create_connection_request`. The spec marks nothing required (since Feb 2025); the fake keeps
 /// requiring `name`, `display_name` and `strategy`, which the spec required until Nov 2024 and
 /// every client sends (notes: kinde.md §5.3).
@@ -112,10 +119,15 @@ struct CreateBody {
     #[serde(rename = "display_name")]
     _display_name: String,
     strategy: String,
-    #[serde(default, rename = "enabled_applications")]
+    #[serde(
+        default,
+        rename = "enabled_applications",
+        deserialize_with = "non_null"
+    )]
     _enabled_applications: Option<Vec<String>>,
     #[serde(default, rename = "organization_code")]
     _organization_code: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     options: Option<Map<String, Value>>,
 }
 
@@ -128,10 +140,15 @@ struct UpdateBody {
     _name: Option<String>,
     #[serde(default, rename = "display_name", deserialize_with = "non_null")]
     _display_name: Option<String>,
-    #[serde(default, rename = "enabled_applications")]
+    #[serde(
+        default,
+        rename = "enabled_applications",
+        deserialize_with = "non_null"
+    )]
     _enabled_applications: Option<Vec<String>>,
     #[serde(default)]
     strategy: Option<IgnoredAny>,
+    #[serde(default, deserialize_with = "non_null")]
     options: Option<Map<String, Value>>,
 }
 

@@ -727,3 +727,47 @@ async fn kinde_refuses_null_options() -> TestResult {
     )
     .await
 }
+
+#[tokio::test]
+async fn kinde_refuses_null_options_and_enabled_applications_on_create_update_and_replace()
+-> TestResult {
+    let fake = FakeKinde::start().await?;
+    let ids = fake.seed_connections(1);
+    let seeded = ids.first().cloned().unwrap_or_default();
+    let before = fake.connection(&seeded).unwrap_or_default();
+    let token = crate::kinde::token(&fake).await?;
+    let url = format!("{}/api/v1/connections/{seeded}", fake.base_url());
+    for (field, expected) in [("options", "object"), ("enabled_applications", "array")] {
+        let message = format!("{field} must be of type {expected}.");
+        let create =
+            json!({"name": "c", "display_name": "C", "strategy": "oauth2:google", field: null});
+        let (status, err) = kinde_create(&fake, &create).await?;
+        assert_eq!(
+            (status, &err["errors"][0]["message"]),
+            (400, &json!(message)),
+            "{create}"
+        );
+        let update = json!({"display_name": "", field: null});
+        for request in [http().patch(&url), http().put(&url)] {
+            let (status, err) = json(
+                request
+                    .header("authorization", &token)
+                    .body(update.to_string())
+                    .send()
+                    .await?,
+            )
+            .await?;
+            assert_eq!(
+                (status, &err["errors"][0]["message"]),
+                (400, &json!(message)),
+                "{update}"
+            );
+        }
+    }
+    assert_eq!(
+        fake.connection(&seeded).unwrap_or_default(),
+        before,
+        "a refused update changed the connection"
+    );
+    Ok(())
+}
