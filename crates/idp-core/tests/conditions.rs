@@ -759,3 +759,78 @@ async fn a_delete_404_after_a_lost_answer_is_success_when_asked_but_not_after_a_
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_refused_call_carries_the_rate_limit_state_its_response_announced() -> TestResult {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/t1");
+            then.status(403)
+                .header("x-limit", "600")
+                .header("x-remaining", "17")
+                .header("x-reset", "30")
+                .body(r#"{"code":"forbidden"}"#);
+        })
+        .await;
+    let err = match static_client(&server)?.execute(&GetThing).await {
+        Ok(_) => return Err("a 403 must fail".into()),
+        Err(e) => e,
+    };
+    let limit = err
+        .rate_limit()
+        .ok_or("the error lost the rate-limit headers")?;
+    assert_eq!((limit.limit, limit.remaining), (Some(600), Some(17)));
+    assert!(limit.reset.is_some(), "{limit:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_debug_of_an_api_error_and_of_the_client_shows_what_helps_and_hides_secrets()
+-> TestResult {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/t1");
+            then.status(409)
+                .header("x-request-id", "req-77")
+                .body(r#"{"code":"E0000042","echo":"password=hunter2"}"#);
+        })
+        .await;
+    let client = static_client(&server)?;
+    let err = match client.execute(&GetThing).await {
+        Ok(_) => return Err("a 409 must fail".into()),
+        Err(e) => e,
+    };
+    let shown = format!("{err:?}");
+    for part in [
+        "Error",
+        "kind: Api",
+        "409",
+        "E0000042",
+        "req-77",
+        "getThing",
+    ] {
+        assert!(shown.contains(part), "{part} missing from {shown}");
+    }
+    let api = err.api_error().ok_or("an API error keeps the response")?;
+    let api_shown = format!("{api:?}");
+    for part in ["ApiError", "409", "E0000042", "req-77", "raw_body_len: 45"] {
+        assert!(api_shown.contains(part), "{part} missing from {api_shown}");
+    }
+    for text in [&shown, &api_shown] {
+        assert!(
+            !text.contains("hunter2"),
+            "the raw body stays out of Debug: {text}"
+        );
+    }
+    let client_shown = format!("{client:?}");
+    for part in ["Client", "conditions", &server.base_url(), "retry"] {
+        assert!(
+            client_shown.contains(part),
+            "{part} missing from {client_shown}"
+        );
+    }
+    assert!(!client_shown.contains("static-tok"), "{client_shown}");
+    Ok(())
+}

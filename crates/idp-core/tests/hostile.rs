@@ -149,6 +149,11 @@ async fn html_error_pages_are_api_errors_with_status_and_raw_body() -> TestResul
     assert_eq!(err.status(), Some(StatusCode::BAD_GATEWAY));
     assert_eq!(err.provider_message(), None);
     assert_eq!(err.api_error().map(|a| a.raw_body.len()), Some(37));
+    assert_eq!(
+        err.raw_body(),
+        Some(&b"<html><h1>502 Bad Gateway</h1></html>"[..]),
+        "Error::raw_body hands out the page as it came"
+    );
     Ok(())
 }
 

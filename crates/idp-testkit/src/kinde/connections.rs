@@ -12,9 +12,7 @@ use serde_json::{Map, Value, json};
 use super::{JSON, KindeState, bad_request, not_found};
 use crate::server::lock;
 use crate::validate::{self, Checks, Problem, Validate, Violation, non_null};
-use crate::wire::{
-    json_object, json_response, page_size, query_get, query_pairs, random_hex, take_page,
-};
+use crate::wire::{json_object, json_response, query_get, query_pairs, random_hex, take_page};
 
 const DEFAULT_PAGE_SIZE: usize = 10;
 const MAX_PAGE_SIZE: usize = 500;
@@ -531,13 +529,35 @@ struct ListQuery<'q> {
     domain: Option<&'q str>,
 }
 
+/// `page_size` is an `integer` with no minimum, maximum or `format` (the spec), so any integer
+/// literal is schema-valid, however long: a value below 1 is taken like an absent one (the
+/// default, 10), as no source shows Kinde refusing it; above 500 it is capped (kinde.md §6),
+/// also past `u64` (a CI schemathesis run sent `page_size=-11428398923678936572199677460480`
+/// as valid data). Only a value that is not an integer is refused (`None`).
+fn kinde_page_size(raw: Option<&str>) -> Option<usize> {
+    let Some(raw) = raw else {
+        return Some(DEFAULT_PAGE_SIZE);
+    };
+    let (negative, digits) = match raw.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, raw.strip_prefix('+').unwrap_or(raw)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if negative || digits.bytes().all(|b| b == b'0') {
+        return Some(DEFAULT_PAGE_SIZE);
+    }
+    Some(
+        digits
+            .parse::<usize>()
+            .map_or(MAX_PAGE_SIZE, |n| n.min(MAX_PAGE_SIZE)),
+    )
+}
+
 fn parse_list_query(query: &[(String, String)]) -> Result<ListQuery<'_>, Response> {
     let non_empty = |key: &str| query_get(query, key).filter(|s| !s.is_empty());
-    // `page_size` is an integer with no minimum (the spec): a value below 1 is taken like an
-    // absent one (the default, 10), as no source shows Kinde refusing it; above 500 it is
-    // capped (kinde.md §6). Only a value that is not an integer is a 400.
-    let raw = non_empty("page_size").filter(|v| v.parse::<i64>().map_or(true, |n| n >= 1));
-    let Some(page_size) = page_size(raw, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) else {
+    let Some(page_size) = kinde_page_size(non_empty("page_size")) else {
         return Err(bad_request(
             "INVALID_PAGE_SIZE",
             "page_size must be a positive integer.",

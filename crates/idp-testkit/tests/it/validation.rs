@@ -679,6 +679,9 @@ async fn kinde_takes_a_page_size_below_one_as_the_default_and_refuses_a_non_inte
         ("0", 200, Some(10)),
         ("-3", 200, Some(10)),
         ("2", 200, Some(2)),
+        // Integers past i64/u64 are still integers (the spec sets no format).
+        ("-11428398923678936572199677460480", 200, Some(10)),
+        ("99999999999999999999999", 200, Some(12)),
     ] {
         let (got, page) = json(
             http()
