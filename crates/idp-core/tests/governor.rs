@@ -292,3 +292,41 @@ async fn resets_a_whole_second_apart_are_two_windows_and_the_newer_one_counts() 
     assert_eq!(waits, Vec::<Duration>::new());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_refused_429_of_an_exhausted_bucket_holds_the_next_call_until_its_hint() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let mock = MockTransport::new();
+    mock.push(
+        429,
+        &[
+            ("x-limit", "600"),
+            ("x-remaining", "0"),
+            ("retry-after", "5"),
+        ],
+        "{}",
+    );
+    mock.push(200, &[], "{}");
+    let sleeper = AdvancingSleeper::new(&clock);
+    let client = Client::<Paced>::builder()
+        .base_url("https://paced.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .retry_policy(RetryPolicy::none())
+        .governor(true)
+        .build()?;
+    let refused = client.execute(&GetThing).await;
+    assert!(
+        refused.as_ref().is_err_and(idp_core::Error::is_rate_limited),
+        "{refused:?}"
+    );
+    assert_eq!(sleeper.waits(), Vec::<Duration>::new(), "no retry was made");
+    client.execute(&GetThing).await?;
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(5)],
+        "the bucket stayed closed for the next call until the 429's Retry-After"
+    );
+    Ok(())
+}
