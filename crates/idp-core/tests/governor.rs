@@ -330,3 +330,115 @@ async fn a_refused_429_of_an_exhausted_bucket_holds_the_next_call_until_its_hint
     );
     Ok(())
 }
+
+/// A provider that reads the same rate-limit headers as [`Paced`] but keeps the trait's
+/// defaults for buckets (one per path template) and concurrency 429s (never).
+#[derive(Debug)]
+struct Defaults;
+
+impl Provider for Defaults {
+    const NAME: &'static str = "defaults";
+    const USER_AGENT: &'static str = "idp-test/0.0";
+
+    fn parse_error(_status: StatusCode, _headers: &HeaderMap, _body: &[u8]) -> ErrorBody {
+        ErrorBody::default()
+    }
+
+    fn request_id(_headers: &HeaderMap) -> Option<String> {
+        None
+    }
+
+    fn rate_limit(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
+        Paced::rate_limit(headers, now)
+    }
+}
+
+#[derive(Debug)]
+struct GetOne;
+
+impl Operation for GetOne {
+    type Provider = Defaults;
+    type Output = serde_json::Value;
+    const ID: &'static str = "getOne";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/ones";
+}
+
+#[derive(Debug)]
+struct GetOther;
+
+impl Operation for GetOther {
+    type Provider = Defaults;
+    type Output = serde_json::Value;
+    const ID: &'static str = "getOther";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/others";
+}
+
+fn defaults_client(
+    mock: &MockTransport,
+    clock: &ManualClock,
+    sleeper: &AdvancingSleeper,
+) -> Result<Client<Defaults>, idp_core::Error> {
+    Client::<Defaults>::builder()
+        .base_url("https://defaults.example")
+        .transport(Arc::new(mock.clone()))
+        .clock(Arc::new(clock.clone()))
+        .sleeper(Arc::new(sleeper.clone()))
+        .retry_policy(RetryPolicy::default().max_retries(1))
+        .governor(true)
+        .build()
+}
+
+#[tokio::test]
+async fn by_default_each_path_template_is_its_own_bucket() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let sleeper = AdvancingSleeper::new(&clock);
+    let mock = MockTransport::new();
+    let reset = (T0 + 30).to_string();
+    let spent = [
+        ("x-limit", "10"),
+        ("x-remaining", "0"),
+        ("x-reset", reset.as_str()),
+    ];
+    mock.push(200, &spent, "{}");
+    mock.push(200, &[], "{}");
+    mock.push(200, &[], "{}");
+    let client = defaults_client(&mock, &clock, &sleeper)?;
+    client.execute(&GetOne).await?;
+    client.execute(&GetOther).await?;
+    assert_eq!(
+        sleeper.waits(),
+        Vec::<Duration>::new(),
+        "another path's bucket is not spent"
+    );
+    client.execute(&GetOne).await?;
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(30)],
+        "the spent path waits for its reset"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn by_default_a_429_is_never_taken_for_a_concurrency_limit() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let sleeper = AdvancingSleeper::new(&clock);
+    let mock = MockTransport::new();
+    // Limit and remaining 0 would be a concurrency 429 for Okta-like rules, not by default.
+    mock.push(
+        429,
+        &[("x-limit", "0"), ("x-remaining", "0"), ("retry-after", "1")],
+        "{}",
+    );
+    mock.push(200, &[], "{}");
+    let client = defaults_client(&mock, &clock, &sleeper)?;
+    client.execute(&GetOne).await?;
+    assert_eq!(
+        client.rate_budget().concurrency(),
+        8,
+        "the in-flight cap is unchanged"
+    );
+    Ok(())
+}

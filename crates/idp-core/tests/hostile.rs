@@ -154,6 +154,11 @@ async fn html_error_pages_are_api_errors_with_status_and_raw_body() -> TestResul
         Some(&b"<html><h1>502 Bad Gateway</h1></html>"[..]),
         "Error::raw_body hands out the page as it came"
     );
+    assert_eq!(
+        err.rate_limit(),
+        None,
+        "a provider that reads no rate-limit headers reports no rate-limit state"
+    );
     Ok(())
 }
 

@@ -271,3 +271,48 @@ fn an_empty_link_target_is_not_a_next_page_and_never_panics() {
         Some("https://a.example.com/x?after=2")
     );
 }
+
+#[tokio::test]
+async fn page_stream_try_next_hands_out_each_page_then_none() -> TestResult {
+    let server = MockServer::start_async().await;
+    pages(&server, "null").await;
+    let c = client(&server)?;
+    let mut pages = c.call(ListThings::default()).pages();
+    let first = pages.try_next().await?.ok_or("page 1")?;
+    assert_eq!(ids(first.items), ["a", "b"]);
+    let second = pages.try_next().await?.ok_or("page 2")?;
+    assert_eq!(ids(second.items), ["c"]);
+    assert!(pages.try_next().await?.is_none(), "no third page");
+    Ok(())
+}
+
+#[test]
+fn a_next_page_keeps_its_cursor_and_a_query_knows_when_it_is_empty() -> TestResult {
+    assert_eq!(NextPage::cursor("p2").as_cursor(), "p2");
+    let link = url::Url::parse("https://api.example.com/things?after=p3")?;
+    assert_eq!(NextPage::link(link, "p3").as_cursor(), "p3");
+    let mut query = Query::default();
+    assert!(query.is_empty());
+    query.push_opt("cursor", None::<&str>);
+    assert!(query.is_empty(), "an unset optional parameter adds nothing");
+    query.push("limit", 5);
+    assert!(!query.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn pagers_and_streams_name_themselves_in_debug() -> TestResult {
+    let server = MockServer::start_async().await;
+    let c = client(&server)?;
+    let pager = c.call(ListThings::default()).pager();
+    let shown = format!("{pager:?}");
+    assert!(
+        shown.contains("Pager") && shown.contains("ListThings"),
+        "{shown}"
+    );
+    let items = c.call(ListThings::default()).items();
+    assert!(format!("{items:?}").starts_with("ItemStream"));
+    let pages = c.call(ListThings::default()).pages();
+    assert!(format!("{pages:?}").starts_with("PageStream"));
+    Ok(())
+}

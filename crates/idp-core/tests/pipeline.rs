@@ -1029,3 +1029,50 @@ async fn a_chunked_body_is_held_to_the_cap_over_all_its_chunks() -> TestResult {
     }
     Ok(())
 }
+
+macro_rules! op_with_method {
+    ($name:ident, $method:ident) => {
+        #[derive(Debug)]
+        struct $name;
+
+        impl Operation for $name {
+            type Provider = TestApi;
+            type Output = ();
+            const ID: &'static str = stringify!($name);
+            const METHOD: Method = Method::$method;
+            const PATH: &'static str = "/things/x";
+        }
+    };
+}
+
+op_with_method!(HeadThing, HEAD);
+op_with_method!(PutThing, PUT);
+op_with_method!(OptionsThing, OPTIONS);
+op_with_method!(PatchThing, PATCH);
+op_with_method!(PostThing, POST);
+
+#[test]
+fn the_default_idempotence_follows_the_method() {
+    assert!(GetThing("t".into()).idempotent(), "GET");
+    assert!(HeadThing.idempotent(), "HEAD");
+    assert!(PutThing.idempotent(), "PUT");
+    assert!(DeleteThing.idempotent(), "DELETE");
+    assert!(OptionsThing.idempotent(), "OPTIONS");
+    assert!(!PatchThing.idempotent(), "PATCH");
+    assert!(!PostThing.idempotent(), "POST");
+}
+
+#[tokio::test]
+async fn a_put_answered_503_is_sent_again_and_a_patch_is_not() -> TestResult {
+    let mock = MockTransport::new();
+    mock.push(503, &[], "{}");
+    mock.push(204, &[], "");
+    mock.push(503, &[], "{}");
+    let c = mock_client(&mock)?;
+    c.execute(&PutThing).await?;
+    assert_eq!(mock.request_count(), 2, "the PUT was sent again after its 503");
+    let err = c.execute(&PatchThing).await.err().ok_or("a PATCH 503 fails")?;
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(mock.request_count(), 3, "the PATCH was sent once");
+    Ok(())
+}
