@@ -1076,3 +1076,54 @@ async fn a_put_answered_503_is_sent_again_and_a_patch_is_not() -> TestResult {
     assert_eq!(mock.request_count(), 3, "the PATCH was sent once");
     Ok(())
 }
+
+#[tokio::test]
+async fn the_default_transport_reads_a_two_mebibyte_page() -> TestResult {
+    // A page of 500 large users runs to megabytes: the default cap (32 MiB) must admit it.
+    let server = MockServer::start_async().await;
+    let body = thing_of_len(2 * 1024 * 1024);
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/big");
+            then.status(200).body(body);
+        })
+        .await;
+    let thing = client(&server.base_url(), &RecordingSleeper::new())?
+        .execute(&GetThing("big".into()))
+        .await?;
+    assert_eq!(thing.id.len(), 2 * 1024 * 1024 - 9);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_why_without_the_url() -> TestResult {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    drop(listener);
+    let err = client(&format!("http://{addr}"), &RecordingSleeper::new())?
+        .call(GetThing("path-secret-77".into()))
+        .retry_policy(RetryPolicy::none())
+        .send()
+        .await
+        .err()
+        .ok_or("nothing listens there")?;
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.to_lowercase().contains("connection refused"),
+        "the cause is told: {text}"
+    );
+    assert!(!text.contains("path-secret-77"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn the_reqwest_transport_shows_its_size_cap_in_debug() -> TestResult {
+    let transport = idp_core::ReqwestTransport::with_options(Duration::from_secs(1), 4096)?;
+    let shown = format!("{transport:?}");
+    assert!(
+        shown.starts_with("ReqwestTransport") && shown.contains("max_response_bytes: 4096"),
+        "{shown}"
+    );
+    Ok(())
+}
