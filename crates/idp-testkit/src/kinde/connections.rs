@@ -533,7 +533,8 @@ struct ListQuery<'q> {
 /// literal is schema-valid, however long: a value below 1 is taken like an absent one (the
 /// default, 10), as no source shows Kinde refusing it; above 500 it is capped (kinde.md §6),
 /// also past `u64` (a CI schemathesis run sent `page_size=-11428398923678936572199677460480`
-/// as valid data). Only a value that is not an integer is refused (`None`).
+/// as valid data). Only a value that is not an integer is refused (`None`), the empty
+/// `page_size=` too (not an integer; a schemathesis run sent it as invalid data).
 fn kinde_page_size(raw: Option<&str>) -> Option<usize> {
     let Some(raw) = raw else {
         return Some(DEFAULT_PAGE_SIZE);
@@ -557,7 +558,7 @@ fn kinde_page_size(raw: Option<&str>) -> Option<usize> {
 
 fn parse_list_query(query: &[(String, String)]) -> Result<ListQuery<'_>, Response> {
     let non_empty = |key: &str| query_get(query, key).filter(|s| !s.is_empty());
-    let Some(page_size) = kinde_page_size(non_empty("page_size")) else {
+    let Some(page_size) = kinde_page_size(query_get(query, "page_size")) else {
         return Err(bad_request(
             "INVALID_PAGE_SIZE",
             "page_size must be a positive integer.",

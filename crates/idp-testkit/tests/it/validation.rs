@@ -699,19 +699,22 @@ async fn kinde_takes_a_page_size_below_one_as_the_default_and_refuses_a_non_inte
             "page_size={page_size}"
         );
     }
-    let (status, err) = json(
-        http()
-            .get(format!("{}/api/v1/connections", fake.base_url()))
-            .query(&[("page_size", "ten")])
-            .header("authorization", &token)
-            .send()
-            .await?,
-    )
-    .await?;
-    assert_eq!(
-        (status, err["errors"][0]["code"].as_str()),
-        (400, Some("INVALID_PAGE_SIZE"))
-    );
+    for not_an_integer in ["ten", "", "1.5"] {
+        let (status, err) = json(
+            http()
+                .get(format!("{}/api/v1/connections", fake.base_url()))
+                .query(&[("page_size", not_an_integer)])
+                .header("authorization", &token)
+                .send()
+                .await?,
+        )
+        .await?;
+        assert_eq!(
+            (status, err["errors"][0]["code"].as_str()),
+            (400, Some("INVALID_PAGE_SIZE")),
+            "page_size={not_an_integer}"
+        );
+    }
     Ok(())
 }
 
