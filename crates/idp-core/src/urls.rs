@@ -257,6 +257,8 @@ mod tests {
             "ftp://acme.example.com",
             "",
             "https://user:pw@acme.example.com",
+            "https://user@acme.example.com",
+            "https://:pw@acme.example.com",
             "https://acme.example.com?x=1",
             "https://",
         ] {
@@ -267,6 +269,18 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_base_url_shows_itself_and_its_host() -> Result<()> {
+        let base = BaseUrl::parse("https://acme.example.com:8443/api/")?;
+        assert_eq!(base.to_string(), "https://acme.example.com:8443/api");
+        assert_eq!(
+            format!("{base:?}"),
+            "BaseUrl(\"https://acme.example.com:8443/api\")"
+        );
+        assert_eq!(base.host(), "acme.example.com");
+        Ok(())
     }
 
     #[test]

@@ -318,7 +318,9 @@ async fn a_refused_429_of_an_exhausted_bucket_holds_the_next_call_until_its_hint
         .build()?;
     let refused = client.execute(&GetThing).await;
     assert!(
-        refused.as_ref().is_err_and(idp_core::Error::is_rate_limited),
+        refused
+            .as_ref()
+            .is_err_and(idp_core::Error::is_rate_limited),
         "{refused:?}"
     );
     assert_eq!(sleeper.waits(), Vec::<Duration>::new(), "no retry was made");

@@ -268,3 +268,33 @@ fn server_hint_far_future_is_capped_by_the_policy() {
     );
     assert_eq!(decision, idp_core::retry::RetryDecision::Exhausted);
 }
+
+#[test]
+fn a_decode_error_names_the_type_path_and_cause_and_clips_what_the_server_sent() {
+    let short = decode_json::<Item>(br#"{"id":"a","count":"many"}"#)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        short.contains("Item") && short.contains("at `count`") && short.contains("invalid type"),
+        "{short}"
+    );
+    assert!(!short.contains('…'), "a short message is not cut: {short}");
+    // A server-chosen value of 10 000 bytes, echoed by serde's message: cut on a character
+    // boundary, marked with an ellipsis.
+    let value = "é".repeat(5_000);
+    let long = format!(r#"{{"id":"a","count":"{value}"}}"#);
+    let text = decode_json::<Item>(long.as_bytes())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        text.contains("Item") && text.contains("count") && text.contains("é…"),
+        "{text}"
+    );
+    assert!(
+        text.len() < 600,
+        "{} bytes: the message stays short",
+        text.len()
+    );
+}

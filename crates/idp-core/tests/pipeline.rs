@@ -339,6 +339,11 @@ async fn request_carries_accept_user_agent_content_type_and_encoded_path() -> Te
     assert_eq!(reqs[0].path(), "/things/google%7Cx%2By%40z%3A1%20a%2Fb");
     assert_eq!(reqs[0].header("accept"), Some("application/json"));
     assert_eq!(reqs[0].header("content-type"), None);
+    assert_eq!(
+        reqs[0].header("content-length"),
+        None,
+        "a GET has no body and says nothing of one"
+    );
     let ua = reqs[0].header("user-agent").unwrap_or_default();
     assert!(ua.starts_with("idp-test/0.0 rust/"), "{ua}");
     assert_eq!(reqs[1].method, Method::POST);
@@ -1070,8 +1075,16 @@ async fn a_put_answered_503_is_sent_again_and_a_patch_is_not() -> TestResult {
     mock.push(503, &[], "{}");
     let c = mock_client(&mock)?;
     c.execute(&PutThing).await?;
-    assert_eq!(mock.request_count(), 2, "the PUT was sent again after its 503");
-    let err = c.execute(&PatchThing).await.err().ok_or("a PATCH 503 fails")?;
+    assert_eq!(
+        mock.request_count(),
+        2,
+        "the PUT was sent again after its 503"
+    );
+    let err = c
+        .execute(&PatchThing)
+        .await
+        .err()
+        .ok_or("a PATCH 503 fails")?;
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(mock.request_count(), 3, "the PATCH was sent once");
     Ok(())
@@ -1125,5 +1138,92 @@ fn the_reqwest_transport_shows_its_size_cap_in_debug() -> TestResult {
         shown.starts_with("ReqwestTransport") && shown.contains("max_response_bytes: 4096"),
         "{shown}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_builder_setter_keeps_the_others_and_does_what_it_says() -> TestResult {
+    let server = MockServer::start_async().await;
+    let slow = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/slow");
+            then.status(200)
+                .delay(Duration::from_secs(3))
+                .body(r#"{"id":"slow"}"#);
+        })
+        .await;
+    let fast = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/fast");
+            then.status(200).body(r#"{"id":"fast"}"#);
+        })
+        .await;
+    let plain = Client::<TestApi>::builder().base_url(server.base_url());
+    assert!(!plain.has_credentials());
+    assert_eq!(plain.token_refresh_setting(), None);
+    let builder = plain
+        .credentials(Arc::new(StaticToken::bearer(&SecretString::from(
+            "builder-secret",
+        ))?))
+        .timeout(Some(Duration::from_millis(200)))
+        .connect_timeout(Duration::from_secs(2))
+        .max_response_bytes(1 << 20)
+        .user_agent_suffix("  sync-job/2.1 ")
+        .token_refresh_before(Duration::from_secs(90))
+        .max_capacity(0.5)
+        .max_concurrency(3)
+        .governor(true)
+        .retry_policy(RetryPolicy::none());
+    assert!(builder.has_credentials());
+    assert_eq!(
+        builder.token_refresh_setting(),
+        Some(Duration::from_secs(90))
+    );
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.starts_with("ClientBuilder") && shown.contains("test") && shown.contains("200ms"),
+        "{shown}"
+    );
+    assert!(!shown.contains("builder-secret"), "{shown}");
+    let client = builder.build()?;
+    assert_eq!(client.rate_budget().concurrency(), 3);
+    let call = client.call(GetThing("fast".into()));
+    assert!(format!("{call:?}").starts_with("Call"), "{call:?}");
+    assert_eq!(call.send().await?.id, "fast");
+    assert_eq!(fast.calls_async().await, 1);
+    let err = client
+        .execute(&GetThing("slow".into()))
+        .await
+        .err()
+        .ok_or("the 200 ms timeout ends the slow call")?;
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(slow.calls_async().await, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_user_agent_suffix_is_appended_trimmed_and_a_blank_one_is_left_out() -> TestResult {
+    for (suffix, want_end) in [("  sync-job/2.1 ", " sync-job/2.1"), ("   ", "")] {
+        let mock = MockTransport::new();
+        mock.push_json(200, &serde_json::json!({"id": "a"}));
+        Client::<TestApi>::builder()
+            .base_url("https://api.example.com")
+            .transport(Arc::new(mock.clone()))
+            .user_agent_suffix(suffix)
+            .build()?
+            .execute(&GetThing("a".into()))
+            .await?;
+        let ua = mock
+            .last_request()
+            .and_then(|r| r.header("user-agent").map(str::to_owned))
+            .unwrap_or_default();
+        assert!(ua.starts_with("idp-test/0.0 rust/"), "{ua}");
+        let rust = ua.split(' ').nth(1).unwrap_or_default();
+        assert_eq!(
+            ua,
+            format!("idp-test/0.0 {rust}{want_end}"),
+            "suffix {suffix:?}"
+        );
+    }
     Ok(())
 }
