@@ -452,8 +452,11 @@ async fn a_two_second_deadline_ends_a_503_storm_within_two_seconds_and_says_so()
     assert!(err.to_string().contains("deadline of 2s"), "{err}");
     let elapsed = idp_core::Clock::now(&clock).duration_since(start)?;
     assert!(elapsed <= Duration::from_secs(2), "took {elapsed:?}");
-    let waited: Duration = sleeper.waits().iter().sum();
-    assert!(waited <= Duration::from_secs(2), "waited {waited:?}");
+    assert_eq!(
+        sleeper.waits(),
+        vec![Duration::from_secs(1)],
+        "the second Retry-After would end at the deadline: not waited out"
+    );
     assert_eq!(
         api.calls_async().await,
         2,
@@ -472,10 +475,11 @@ async fn a_client_deadline_applies_to_every_call() -> TestResult {
         })
         .await;
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let sleeper = AdvancingSleeper::new(&clock);
     let client = Client::<Api>::builder()
         .base_url(server.base_url())
         .clock(Arc::new(clock.clone()))
-        .sleeper(Arc::new(AdvancingSleeper::new(&clock)))
+        .sleeper(Arc::new(sleeper.clone()))
         .deadline(Some(Duration::from_secs(3)))
         .build()?;
     let err = match client.execute(&GetThing).await {
@@ -483,6 +487,61 @@ async fn a_client_deadline_applies_to_every_call() -> TestResult {
         Err(e) => e,
     };
     assert_eq!(err.kind(), ErrorKind::DeadlineExceeded, "{err}");
+    assert!(
+        err.to_string().contains("last failure"),
+        "the 503 is named: {err}"
+    );
+    assert_eq!(
+        sleeper.waits(),
+        Vec::<Duration>::new(),
+        "a 5 s Retry-After past a 3 s deadline fails at once, without the wait"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deadline_already_spent_fails_before_anything_is_sent() -> TestResult {
+    // A transport that answers at once: only the deadline check can stop the request.
+    let mock = idp_test_support::MockTransport::new();
+    mock.push(200, &[], r#"{"id":"t1"}"#);
+    let client = Client::<Api>::builder()
+        .base_url("https://api.example.com")
+        .transport(Arc::new(mock.clone()))
+        .build()?;
+    let err = match client.call(GetThing).deadline(Duration::ZERO).send().await {
+        Ok(_) => return Err("a zero deadline cannot be met".into()),
+        Err(e) => e,
+    };
+    assert_eq!(err.kind(), ErrorKind::DeadlineExceeded, "{err}");
+    assert_eq!(mock.request_count(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_attempt_cut_short_by_the_deadline_is_the_deadline_s_error_not_a_timeout() -> TestResult
+{
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/t1");
+            then.status(200)
+                .delay(Duration::from_secs(3))
+                .body(r#"{"id":"t1"}"#);
+        })
+        .await;
+    let err = match static_client(&server)?
+        .call(GetThing)
+        .timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::none())
+        .deadline(Duration::from_millis(300))
+        .send()
+        .await
+    {
+        Ok(_) => return Err("the server answers after the deadline".into()),
+        Err(e) => e,
+    };
+    assert_eq!(err.kind(), ErrorKind::DeadlineExceeded, "{err}");
+    assert!(err.to_string().contains("deadline of 300ms"), "{err}");
     Ok(())
 }
 
