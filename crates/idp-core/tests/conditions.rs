@@ -893,3 +893,60 @@ async fn the_debug_of_an_api_error_and_of_the_client_shows_what_helps_and_hides_
     assert!(!client_shown.contains("static-tok"), "{client_shown}");
     Ok(())
 }
+
+/// A provider whose 429s say how long to wait in their own header (`x-wait`, seconds), the way
+/// Okta's and Kinde's rate-limit resets do.
+#[derive(Debug)]
+struct HintApi;
+
+impl Provider for HintApi {
+    const NAME: &'static str = "hints";
+    const USER_AGENT: &'static str = "idp-hints/0.0";
+
+    fn parse_error(_status: StatusCode, _headers: &HeaderMap, _body: &[u8]) -> ErrorBody {
+        ErrorBody::default()
+    }
+
+    fn request_id(_headers: &HeaderMap) -> Option<String> {
+        None
+    }
+
+    fn retry_hint(headers: &HeaderMap, _now: SystemTime) -> Option<idp_core::RetryHint> {
+        idp_core::ratelimit::header_u64(headers, "x-wait")
+            .map(|s| idp_core::RetryHint::WindowResets(Duration::from_secs(s)))
+    }
+}
+
+#[derive(Debug)]
+struct GetHinted;
+
+impl Operation for GetHinted {
+    type Provider = HintApi;
+    type Output = serde_json::Value;
+    const ID: &'static str = "getHinted";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/hinted";
+}
+
+#[tokio::test]
+async fn a_429_waits_by_the_provider_s_rule_and_other_statuses_by_retry_after_only() -> TestResult {
+    for (status, wait) in [(429, 7), (503, 2)] {
+        let mock = idp_test_support::MockTransport::new();
+        mock.push(status, &[("x-wait", "7"), ("retry-after", "2")], "{}");
+        let client = Client::<HintApi>::builder()
+            .base_url("https://api.example.com")
+            .transport(Arc::new(mock))
+            .retry_policy(RetryPolicy::none())
+            .build()?;
+        let err = match client.execute(&GetHinted).await {
+            Ok(_) => return Err(format!("a {status} must fail").into()),
+            Err(e) => e,
+        };
+        assert_eq!(
+            err.retry_after(),
+            Some(Duration::from_secs(wait)),
+            "{status}"
+        );
+    }
+    Ok(())
+}

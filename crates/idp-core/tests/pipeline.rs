@@ -1187,6 +1187,7 @@ async fn every_builder_setter_keeps_the_others_and_does_what_it_says() -> TestRe
     assert!(!shown.contains("builder-secret"), "{shown}");
     let client = builder.build()?;
     assert_eq!(client.rate_budget().concurrency(), 3);
+    assert_eq!(client.retry_policy(), &RetryPolicy::none());
     let call = client.call(GetThing("fast".into()));
     assert!(format!("{call:?}").starts_with("Call"), "{call:?}");
     assert_eq!(call.send().await?.id, "fast");
