@@ -722,3 +722,20 @@ async fn the_stream_size_hint_counts_the_outcomes_still_to_come() -> TestResult 
     assert_eq!(left, 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_running_batch_shows_its_operation_and_progress_in_debug() -> TestResult {
+    let transport = ByPath::default();
+    let client = client(&transport);
+    let mut stream = client
+        .bulk(ids(5).into_iter().map(GetThing))
+        .concurrency(2)
+        .stream();
+    assert!(stream.next().await.expect("an outcome").result.is_ok());
+    let shown = format!("{stream:?}");
+    assert!(
+        shown.starts_with("BulkStream") && shown.contains("getThing") && shown.contains("waiting"),
+        "{shown}"
+    );
+    Ok(())
+}

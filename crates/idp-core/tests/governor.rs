@@ -444,3 +444,30 @@ async fn by_default_a_429_is_never_taken_for_a_concurrency_limit() -> TestResult
     );
     Ok(())
 }
+
+#[test]
+fn a_budget_its_permits_and_its_context_name_themselves_in_debug() {
+    use idp_core::RateBudget;
+    let budget = idp_core::InProcessBudget::new()
+        .max_capacity(0.5)
+        .max_concurrency(3);
+    let shown = format!("{budget:?}");
+    assert!(
+        shown.starts_with("InProcessBudget")
+            && shown.contains("max_capacity: 0.5")
+            && shown.contains("max_concurrency: 3"),
+        "{shown}"
+    );
+    let clock = ManualClock::new(at(T0));
+    let sleeper = RecordingSleeper::new();
+    let cx = BudgetContext {
+        clock: &clock,
+        sleeper: &sleeper,
+    };
+    assert!(format!("{cx:?}").starts_with("BudgetContext"));
+    let permit = budget
+        .acquire("things", &cx)
+        .now_or_never()
+        .expect("a free slot");
+    assert_eq!(format!("{permit:?}"), "Permit { held: true }");
+}
