@@ -181,6 +181,19 @@ mod tests {
     }
 
     #[test]
+    fn a_next_link_without_an_after_value_ends_the_walk() {
+        for link in [
+            r#"<https://a.okta.com/api/v1/apps/x/users?after=&limit=2>; rel="next""#,
+            r#"<https://a.okta.com/api/v1/apps/x/users?limit=2>; rel="next""#,
+            r#"</api/v1/apps/x/users?after=&limit=2>; rel="next""#,
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert("link", HeaderValue::from_static(link));
+            assert!(next_page(&h).is_none(), "{link}");
+        }
+    }
+
+    #[test]
     fn a_malformed_link_entry_does_not_hide_the_next_line() {
         let mut h = HeaderMap::new();
         h.append(

@@ -164,3 +164,91 @@ async fn after_a_429_or_503_on_page_two_the_stream_resumes_there_and_after_a_400
     assert_eq!(f.list_requests(), 2);
     Ok(())
 }
+
+/// A profile type for the typed walks.
+#[derive(Debug, serde::Deserialize)]
+struct Profile {
+    email: String,
+}
+
+/// `items_as` / `pager_as` keep what the request was given: its checks, its retry policy, its
+/// per-attempt timeout and its deadline (they rebuild the call around a typed operation).
+#[tokio::test]
+async fn typed_walks_keep_the_request_s_checks_retry_policy_timeout_and_deadline() -> TestResult {
+    use std::time::Duration;
+    let okta = FakeOkta::start().await?;
+    okta.seed_app_users(APP, 3);
+    let sleeper = RecordingSleeper::new();
+    let client = Client::builder()
+        .org_url(okta.base_url())
+        .api_token(okta.api_token().to_owned())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build()?;
+    let users = || client.application_users().list(APP).limit(2);
+    let pages = || {
+        okta.requests()
+            .iter()
+            .filter(|r| r.operation == Some("listApplicationUsers"))
+            .count()
+    };
+
+    let refused = users().limit(0).items_as::<Profile>().try_next().await;
+    assert!(
+        refused.is_err_and(|e| e.kind() == idp_okta::ErrorKind::InvalidInput),
+        "limit 0 is refused before sending"
+    );
+    assert_eq!(pages(), 0);
+
+    okta.faults()
+        .operation("listApplicationUsers")
+        .next(1, Fault::Status(503));
+    let err = users()
+        .retry_policy(RetryPolicy::none())
+        .items_as::<Profile>()
+        .try_next()
+        .await
+        .err()
+        .ok_or("the 503 is not retried without retries")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(pages(), 1);
+
+    okta.faults()
+        .operation("listApplicationUsers")
+        .next(1, Fault::Latency(Duration::from_secs(3)));
+    let err = users()
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .pager_as::<Profile>()
+        .next_page()
+        .await
+        .ok_or("a first page is asked")?
+        .err()
+        .ok_or("the 200 ms timeout ends the slow page")?;
+    assert_eq!(err.kind(), idp_okta::ErrorKind::Timeout, "{err}");
+
+    okta.faults()
+        .operation("listApplicationUsers")
+        .next(1, Fault::Latency(Duration::from_secs(3)));
+    let err = users()
+        .deadline(Duration::from_millis(200))
+        .items_as::<Profile>()
+        .try_next()
+        .await
+        .err()
+        .ok_or("the 200 ms deadline ends the slow page")?;
+    assert_eq!(err.kind(), idp_okta::ErrorKind::DeadlineExceeded, "{err}");
+
+    let mut walk = users().items_as::<Profile>();
+    let mut emails = Vec::new();
+    while let Some(user) = walk.try_next().await? {
+        emails.push(user.profile.ok_or("profile")?.email);
+    }
+    assert_eq!(emails.len(), 3);
+    let pager = users().pager_as::<Profile>();
+    let shown = format!("{pager:?}");
+    assert!(
+        shown.contains("ListApplicationUsersAs") && shown.contains("Profile"),
+        "{shown}"
+    );
+    Ok(())
+}
