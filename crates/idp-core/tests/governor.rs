@@ -471,3 +471,50 @@ fn a_budget_its_permits_and_its_context_name_themselves_in_debug() {
         .expect("a free slot");
     assert_eq!(format!("{permit:?}"), "Permit { held: true }");
 }
+
+/// Records each wait and yields once (so a test's timeout can fire if the client loops), without
+/// moving any clock: the local clock then lags the server's windows, as a slow clock does.
+#[derive(Debug, Clone, Default)]
+struct YieldingSleeper {
+    waits: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl idp_core::Sleeper for YieldingSleeper {
+    fn sleep(
+        &self,
+        duration: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        self.waits.lock().unwrap().push(duration);
+        Box::pin(tokio::task::yield_now())
+    }
+}
+
+#[tokio::test]
+async fn a_window_waited_out_is_over_even_when_the_local_clock_lags() -> TestResult {
+    let clock = ManualClock::new(at(T0));
+    let sleeper = YieldingSleeper::default();
+    let mock = MockTransport::new();
+    let reset = (T0 + 30).to_string();
+    mock.push(
+        200,
+        &[
+            ("x-limit", "10"),
+            ("x-remaining", "0"),
+            ("x-reset", reset.as_str()),
+        ],
+        "{}",
+    );
+    mock.push(200, &[], "{}");
+    let client = paced_client(mock.clone(), &clock, Arc::new(sleeper.clone()))?;
+    client.execute(&GetThing).await?;
+    tokio::time::timeout(Duration::from_secs(5), client.execute(&GetThing))
+        .await
+        .map_err(|_| "the second call kept waiting for a window it had waited out")??;
+    assert_eq!(
+        *sleeper.waits.lock().unwrap(),
+        vec![Duration::from_secs(30)],
+        "one wait for the window, though the clock never moved"
+    );
+    assert_eq!(mock.request_count(), 2);
+    Ok(())
+}
