@@ -155,6 +155,16 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let measured = baseline(&tree, &o)?;
         o.timeout.unwrap_or(measured)
     };
+    // cargo-mutants folds an earlier run's unviable mutants into `previously_caught.txt`; the
+    // ones seen so far are carried in `unviable_all.txt` so that the summary can keep them apart.
+    let outcomes = out.join("mutants.out");
+    let carried = if o.iterate {
+        let mut seen = lines_of(&outcomes.join(UNVIABLE_ALL));
+        seen.extend(lines_of(&outcomes.join("unviable.txt")));
+        seen
+    } else {
+        BTreeSet::new()
+    };
     let mut cmd = cargo_in(&tree);
     cmd.args(["mutants", "--workspace"]);
     for glob in scope(&o) {
@@ -200,7 +210,12 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
             .then_some(())
             .ok_or_else(|| format!("cargo mutants --list failed ({status})"));
     }
-    let summary = summarize(&out.join("mutants.out"));
+    let mut unviable = carried;
+    unviable.extend(lines_of(&outcomes.join("unviable.txt")));
+    let listed: String = unviable.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(outcomes.join(UNVIABLE_ALL), listed)
+        .map_err(|e| format!("could not write {UNVIABLE_ALL}: {e}"))?;
+    let summary = summarize(&outcomes);
     println!("\n{summary}");
     // cargo-mutants' exit codes (mutants.rs/exit-codes.html): 0 all caught, 2 some missed,
     // 3 some timed out.
@@ -419,25 +434,35 @@ fn committed(root: &Path, rel: &Path) -> Result<Vec<u8>, String> {
     }
 }
 
+/// The cumulative list of unviable mutants, kept beside cargo-mutants' outcome files.
+const UNVIABLE_ALL: &str = "unviable_all.txt";
+
+/// The non-empty lines of an outcome file (none when it does not exist).
+fn lines_of(path: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Prints caught / missed / unviable / timeout per file and the missed mutants; returns a
 /// one-line total.
 fn summarize(dir: &Path) -> String {
-    let read = |name: &str| -> Vec<String> {
-        std::fs::read_to_string(dir.join(name))
-            .map(|t| {
-                t.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut caught = read("caught.txt");
-    caught.extend(read("previously_caught.txt"));
+    let read = |name: &str| -> Vec<String> { lines_of(&dir.join(name)).into_iter().collect() };
+    // Every unviable mutant of this run and the earlier ones it iterates on (cargo-mutants lists
+    // the earlier ones among `previously_caught.txt`).
+    let unviable = lines_of(&dir.join(UNVIABLE_ALL));
+    let mut caught = lines_of(&dir.join("caught.txt"));
+    caught.extend(lines_of(&dir.join("previously_caught.txt")));
+    let caught: Vec<String> = caught.difference(&unviable).cloned().collect();
     let kinds = [
         ("caught", caught),
         ("missed", read("missed.txt")),
-        ("unviable", read("unviable.txt")),
+        ("unviable", unviable.into_iter().collect()),
         ("timeout", read("timeout.txt")),
     ];
     let mut per_file: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
