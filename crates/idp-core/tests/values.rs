@@ -111,3 +111,14 @@ fn an_error_body_keeps_its_causes_and_error_id() {
     assert_eq!(body.causes, ["name: blank", "limit: too big"]);
     assert_eq!(body.error_id.as_deref(), Some("oae123"));
 }
+
+#[test]
+fn the_debug_of_a_body_shows_its_type_and_size_but_never_its_content() -> TestResult {
+    let body = idp_core::Body::json(&serde_json::json!({"token": "provisioning-secret"}))?;
+    let shown = format!("{body:?}");
+    assert_eq!(
+        shown,
+        r#"Body { content_type: "application/json", len: 31 }"#
+    );
+    Ok(())
+}
