@@ -215,8 +215,12 @@ async fn a_concurrency_429_lowers_the_in_flight_limit() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResult {
+/// A client of the paced provider (governor on, an advancing clock, `policy`) whose first answer
+/// is a 429 of an exhausted bucket asking to wait `retry_after` seconds, and the next a 200.
+fn after_a_spent_bucket_429(
+    retry_after: &'static str,
+    policy: RetryPolicy,
+) -> Result<(AdvancingSleeper, Client<Paced>), idp_core::Error> {
     let clock = ManualClock::new(at(T0));
     let mock = MockTransport::new();
     mock.push(
@@ -224,7 +228,7 @@ async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResu
         &[
             ("x-limit", "600"),
             ("x-remaining", "0"),
-            ("retry-after", "2"),
+            ("retry-after", retry_after),
         ],
         "{}",
     );
@@ -232,12 +236,18 @@ async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResu
     let sleeper = AdvancingSleeper::new(&clock);
     let client = Client::<Paced>::builder()
         .base_url("https://paced.example")
-        .transport(Arc::new(mock.clone()))
-        .clock(Arc::new(clock.clone()))
+        .transport(Arc::new(mock))
+        .clock(Arc::new(clock))
         .sleeper(Arc::new(sleeper.clone()))
-        .retry_policy(RetryPolicy::default().max_retries(1))
+        .retry_policy(policy)
         .governor(true)
         .build()?;
+    Ok((sleeper, client))
+}
+
+#[tokio::test]
+async fn a_429_of_an_exhausted_bucket_leaves_the_concurrency_alone() -> TestResult {
+    let (sleeper, client) = after_a_spent_bucket_429("2", RetryPolicy::default().max_retries(1))?;
     client.execute(&GetThing).await?;
     assert_eq!(client.rate_budget().concurrency(), 8);
     assert_eq!(
@@ -295,27 +305,7 @@ async fn resets_a_whole_second_apart_are_two_windows_and_the_newer_one_counts() 
 
 #[tokio::test]
 async fn a_refused_429_of_an_exhausted_bucket_holds_the_next_call_until_its_hint() -> TestResult {
-    let clock = ManualClock::new(at(T0));
-    let mock = MockTransport::new();
-    mock.push(
-        429,
-        &[
-            ("x-limit", "600"),
-            ("x-remaining", "0"),
-            ("retry-after", "5"),
-        ],
-        "{}",
-    );
-    mock.push(200, &[], "{}");
-    let sleeper = AdvancingSleeper::new(&clock);
-    let client = Client::<Paced>::builder()
-        .base_url("https://paced.example")
-        .transport(Arc::new(mock.clone()))
-        .clock(Arc::new(clock.clone()))
-        .sleeper(Arc::new(sleeper.clone()))
-        .retry_policy(RetryPolicy::none())
-        .governor(true)
-        .build()?;
+    let (sleeper, client) = after_a_spent_bucket_429("5", RetryPolicy::none())?;
     let refused = client.execute(&GetThing).await;
     assert!(
         refused
