@@ -101,18 +101,23 @@ fn paced_client(
         .build()
 }
 
+/// Queues a 200 that spends the bucket: limit 10, none left, the window resetting at `reset`
+/// (epoch seconds).
+fn push_spent_window(mock: &MockTransport, reset: u64) {
+    let reset = reset.to_string();
+    mock.push(
+        200,
+        &[("x-limit", "10"), ("x-remaining", "0"), ("x-reset", &reset)],
+        "{}",
+    );
+}
+
 #[tokio::test]
 async fn the_governor_delays_a_request_when_remaining_reaches_zero_until_the_reset() -> TestResult {
     let clock = ManualClock::new(at(T0));
     let sleeper = AdvancingSleeper::new(&clock);
     let mock = MockTransport::new();
-    let reset = (T0 + 30).to_string();
-    let last = [
-        ("x-limit", "10"),
-        ("x-remaining", "0"),
-        ("x-reset", reset.as_str()),
-    ];
-    mock.push(200, &last, "{}");
+    push_spent_window(&mock, T0 + 30);
     mock.push(200, &[("x-limit", "10"), ("x-remaining", "9")], "{}");
     let timed = Timed {
         mock: mock.clone(),
@@ -387,13 +392,7 @@ async fn by_default_each_path_template_is_its_own_bucket() -> TestResult {
     let clock = ManualClock::new(at(T0));
     let sleeper = AdvancingSleeper::new(&clock);
     let mock = MockTransport::new();
-    let reset = (T0 + 30).to_string();
-    let spent = [
-        ("x-limit", "10"),
-        ("x-remaining", "0"),
-        ("x-reset", reset.as_str()),
-    ];
-    mock.push(200, &spent, "{}");
+    push_spent_window(&mock, T0 + 30);
     mock.push(200, &[], "{}");
     mock.push(200, &[], "{}");
     let client = defaults_client(&mock, &clock, &sleeper)?;
@@ -484,16 +483,7 @@ async fn a_window_waited_out_is_over_even_when_the_local_clock_lags() -> TestRes
     let clock = ManualClock::new(at(T0));
     let sleeper = YieldingSleeper::default();
     let mock = MockTransport::new();
-    let reset = (T0 + 30).to_string();
-    mock.push(
-        200,
-        &[
-            ("x-limit", "10"),
-            ("x-remaining", "0"),
-            ("x-reset", reset.as_str()),
-        ],
-        "{}",
-    );
+    push_spent_window(&mock, T0 + 30);
     mock.push(200, &[], "{}");
     let client = paced_client(mock.clone(), &clock, Arc::new(sleeper.clone()))?;
     client.execute(&GetThing).await?;
