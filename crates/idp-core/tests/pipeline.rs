@@ -1142,7 +1142,8 @@ fn the_reqwest_transport_shows_its_size_cap_in_debug() -> TestResult {
 }
 
 #[tokio::test]
-async fn every_builder_setter_keeps_the_others_and_does_what_it_says() -> TestResult {
+async fn builder_setters_keep_each_other_and_timeout_suffix_refresh_credentials_concurrency_apply()
+-> TestResult {
     let server = MockServer::start_async().await;
     let slow = server
         .mock_async(|when, then| {
