@@ -91,8 +91,9 @@ macro_rules! define_client {
             /// An [`idp_core::Error`]($crate::Error) naming the operation: `InvalidInput` before
             /// sending, `Api` / `Auth` for error statuses, `Transport`, `Timeout`, `Decode`,
             /// `RetriesExhausted`.
-            pub async fn send(self) -> $crate::Result<O::Output> {
-                self.0.send().await
+            // The call's own future, not one more `async` layer around it.
+            pub fn send(self) -> impl ::std::future::Future<Output = $crate::Result<O::Output>> {
+                self.0.send()
             }
 
             /// Sends the request and decodes the body into a type of your choice (for example a
@@ -100,10 +101,10 @@ macro_rules! define_client {
             ///
             /// # Errors
             /// As [`Request::send`].
-            pub async fn send_as<T: $crate::__private::serde::de::DeserializeOwned + 'static>(
+            pub fn send_as<T: $crate::__private::serde::de::DeserializeOwned + 'static>(
                 self,
-            ) -> $crate::Result<T> {
-                self.0.send_as().await
+            ) -> impl ::std::future::Future<Output = $crate::Result<T>> {
+                self.0.send_as()
             }
 
             /// Sends the request and returns the decoded response with its metadata
@@ -111,8 +112,11 @@ macro_rules! define_client {
             ///
             /// # Errors
             /// As [`Request::send`].
-            pub async fn send_with_meta(self) -> $crate::Result<$crate::Response<O::Output>> {
-                self.0.send_with_meta().await
+            pub fn send_with_meta(
+                self,
+            ) -> impl ::std::future::Future<Output = $crate::Result<$crate::Response<O::Output>>>
+            {
+                self.0.send_with_meta()
             }
         }
 

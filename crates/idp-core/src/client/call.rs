@@ -82,10 +82,10 @@ impl<P: Provider, O: Operation<Provider = P>> Call<P, O> {
     /// # Errors
     /// Any [`ErrorKind`](crate::ErrorKind); the error names the operation.
     pub async fn send(self) -> Result<O::Output> {
-        self.client
-            .execute_with(&self.op, &self.options)
-            .await
-            .map(|r| r.value)
+        // Decoded here rather than through `execute_with`: the output is then moved once less
+        // (no `Response` built around it only to be taken apart).
+        let (_, body) = self.client.send_operation(&self.op, &self.options).await?;
+        O::decode(&body).map_err(|e| e.with_operation(O::ID))
     }
 
     /// Sends the call and decodes the body into a caller-chosen type (for example a model with

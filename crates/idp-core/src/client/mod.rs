@@ -1,6 +1,7 @@
 //! The client and the one request pipeline: build → authenticate → send → classify → retry → decode.
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -244,6 +245,10 @@ impl<P: Provider> Client<P> {
             first_request_id: None,
         };
         let delete_ok = options.idempotent_ok && prepared.method == Method::DELETE;
+        let budget_cx = BudgetContext {
+            clock: &*inner.clock,
+            sleeper: &*inner.sleeper,
+        };
         loop {
             let timeout = attempts.attempt_timeout(options.timeout.or(inner.timeout))?;
             let mut request = attempts.begin::<P>(prepared);
@@ -256,7 +261,11 @@ impl<P: Provider> Client<P> {
                     continue;
                 }
             };
-            let (response, rate_limit) = match self.send_governed(request, bucket, timeout).await {
+            // Once the rate budget lets it go. The request moves straight into the transport's
+            // future: no async layer in between keeps its own copy (futures stay small).
+            let permit = inner.budget.acquire(bucket, &budget_cx).await;
+            let sent = self.send_once(request, timeout).await;
+            let (response, rate_limit) = match self.observe(permit, sent) {
                 Ok(sent) => sent,
                 Err(err) => {
                     attempts.may_have_applied |= !matches!(err, TransportError::Connect(_));
@@ -326,28 +335,22 @@ impl<P: Provider> Client<P> {
         self.api_error(&response, request_id, rate_limit, now)
     }
 
-    /// Sends one attempt once the rate budget lets it go, and tells the budget what came back
-    /// (a transport failure gives the slot back with nothing learnt). Returns the response with
-    /// its rate-limit state, read once by the provider's rules.
-    async fn send_governed(
+    /// Tells the rate budget what one attempt brought (a transport failure gives the slot back
+    /// with nothing learnt) and returns the response with its rate-limit state, read once by
+    /// the provider's rules.
+    fn observe(
         &self,
-        request: HttpRequest,
-        bucket: &'static str,
-        timeout: Option<Duration>,
+        permit: crate::governor::Permit,
+        sent: std::result::Result<HttpResponse, TransportError>,
     ) -> std::result::Result<(HttpResponse, Option<RateLimit>), TransportError> {
-        let cx = BudgetContext {
-            clock: &*self.inner.clock,
-            sleeper: &*self.inner.sleeper,
-        };
-        let permit = self.inner.budget.acquire(bucket, &cx).await;
-        let response = self.send_once(request, timeout).await?;
-        let observation = self.observe(&response);
+        let response = sent?;
+        let observation = self.observation(&response);
         permit.complete(&observation);
         Ok((response, observation.rate_limit))
     }
 
     /// What a response tells the rate budget, by the provider's rules.
-    fn observe(&self, response: &HttpResponse) -> Observation {
+    fn observation(&self, response: &HttpResponse) -> Observation {
         let now = self.inner.clock.now();
         let rate_limit = P::rate_limit(response.headers(), now);
         let rate_limited = response.status() == StatusCode::TOO_MANY_REQUESTS;
@@ -366,18 +369,22 @@ impl<P: Provider> Client<P> {
         }
     }
 
-    /// Sends one attempt through the transport, bounded by the per-attempt timeout.
-    async fn send_once(
+    /// Sends one attempt through the transport, bounded by the per-attempt timeout. Not an
+    /// `async fn`: the request is handed to the transport now, so the returned future holds
+    /// only the transport's future and the timer.
+    fn send_once(
         &self,
         request: HttpRequest,
         timeout: Option<Duration>,
-    ) -> std::result::Result<HttpResponse, TransportError> {
+    ) -> impl Future<Output = std::result::Result<HttpResponse, TransportError>> + Send + '_ {
         let sent = self.inner.transport.send(request);
-        match timeout {
-            Some(t) => tokio::time::timeout(t, sent)
-                .await
-                .unwrap_or(Err(TransportError::Timeout)),
-            None => sent.await,
+        async move {
+            match timeout {
+                Some(t) => tokio::time::timeout(t, sent)
+                    .await
+                    .unwrap_or(Err(TransportError::Timeout)),
+                None => sent.await,
+            }
         }
     }
 
