@@ -3,8 +3,10 @@
 //! built on, with its features: rustls, HTTP/2) and on reqwest 0.13 (the newest, no TLS).
 //!
 //! The hand-written clients are what a careful user would write: the URL formatted per call, the
-//! authorization and accept headers, the status checked, the body read as bytes and decoded with
-//! `serde_json` into plain structs shaped like the wire; list walks follow the provider's cursor.
+//! authorization and accept headers, a request timeout (reqwest has none by default, and a call
+//! that can hang forever is a bug in a service; idp bounds every attempt the same way, 30 s), the
+//! status checked, the body read as bytes and decoded with `serde_json` into plain structs shaped
+//! like the wire; list walks follow the provider's cursor.
 
 use std::hint::black_box;
 
@@ -239,6 +241,7 @@ macro_rules! raw_client {
                 pub(crate) fn new(base: &str) -> Raw {
                     let client = rq::Client::builder()
                         .redirect(rq::redirect::Policy::none())
+                        .timeout(std::time::Duration::from_secs(30))
                         .build()
                         .expect("reqwest client");
                     Raw {

@@ -204,15 +204,22 @@ impl<P: Provider> Client<P> {
         options: &CallOptions,
     ) -> Result<(ResponseMeta, Bytes)> {
         let prepared = self.prepare(op).map_err(|e| e.with_operation(O::ID))?;
-        let span = tracing::info_span!(
-            "idp.call",
-            provider = P::NAME,
-            operation = O::ID,
-            method = %prepared.method,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
+        // No span at all unless a subscriber takes INFO: a disabled span still carries its
+        // metadata (for tracing's `log` feature) and is entered, exited and recorded on every
+        // poll, which costs a call that nobody watches.
+        let span = if tracing::level_enabled!(tracing::Level::INFO) {
+            tracing::info_span!(
+                "idp.call",
+                provider = P::NAME,
+                operation = O::ID,
+                method = %prepared.method,
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            )
+        } else {
+            tracing::Span::none()
+        };
         let bucket = P::rate_bucket(O::ID, O::PATH);
         self.run(&prepared, bucket, op.idempotent(), options)
             .instrument(span)
