@@ -86,6 +86,7 @@ impl ConnectionKey {
         }
     }
 
+    /// The key as an owned name (moved, not copied, for an unknown key).
     fn into_name(self) -> String {
         match self {
             ConnectionKey::Other(k) => k,
@@ -119,9 +120,9 @@ impl<'de> Deserialize<'de> for ConnectionKey {
     }
 }
 
-/// A connection object read key by key: the modelled fields, the envelope's parts, the rest.
-/// Shared by the streaming decode and the decode of an inner `connection` object, so both follow
-/// the same rule.
+/// The outer object read key by key: the modelled fields, the envelope's parts, the rest. An
+/// inner `connection` object that is the connection follows the same rule
+/// ([`InnerObject::connection`]).
 #[derive(Default)]
 struct Parts {
     out: Connection,
@@ -146,7 +147,7 @@ impl Parts {
             && out.display_name.is_none()
             && out.strategy.is_none();
         match inner {
-            Some(Inner::Object(pairs)) if flat_fields_absent => Inner::connection(pairs),
+            Some(Inner::Object(object)) if flat_fields_absent => object.connection(),
             Some(inner) => {
                 out.extra
                     .insert("connection".to_owned(), inner.into_value());
@@ -160,6 +161,7 @@ impl Parts {
         }
     }
 
+    /// Keeps the envelope's `code` and `message` in `extra`: here they belong to the connection.
     fn keep(out: &mut Connection, code: Option<Value>, message: Option<Value>) {
         if let Some(code) = code {
             out.extra.insert("code".to_owned(), code);
@@ -170,68 +172,101 @@ impl Parts {
     }
 }
 
-/// The value of a `connection` key: an object kept as its pairs (known keys not allocated, the
-/// connection built from them without a map in between), anything else as a JSON value.
+/// The value of a `connection` key: an object read into [`InnerObject`] (whether it is the
+/// connection or kept as sent depends on the outer object's other keys, which may come after
+/// it), anything else as a JSON value.
 enum Inner {
-    Object(Vec<(ConnectionKey, Value)>),
+    Object(InnerObject),
     Other(Value),
+}
+
+/// An inner `connection` object as read, holding each key once (a later duplicate overwrites:
+/// the last one wins, as in a `Value`). The four modelled fields are kept as values, so the
+/// object can still be given back as sent; every other key (`code`, `message` and a nested
+/// `connection` too) goes straight into the map that becomes `extra` when this is the
+/// connection. So neither use sorts, dedups or re-inserts it pair by pair.
+#[derive(Default)]
+struct InnerObject {
+    id: Option<Value>,
+    name: Option<Value>,
+    display_name: Option<Value>,
+    strategy: Option<Value>,
+    rest: Map<String, Value>,
 }
 
 impl Inner {
     /// The JSON value it was on the wire (duplicate keys: the last one wins, as in a `Value`).
     fn into_value(self) -> Value {
         match self {
-            Inner::Object(pairs) => {
-                Value::Object(pairs.into_iter().map(|(k, v)| (k.into_name(), v)).collect())
-            }
+            Inner::Object(object) => object.into_value(),
             Inner::Other(v) => v,
         }
     }
+}
 
-    /// The connection an inner object describes: what `Connection::deserialize` of its `Value`
-    /// gives, without building the map.
-    fn connection(mut pairs: Vec<(ConnectionKey, Value)>) -> Result<Connection, serde_json::Error> {
-        // A `Value` object holds each key once (the last one) and in key order: so do these.
-        pairs.sort_by(|a, b| a.0.name().cmp(b.0.name()));
-        pairs.dedup_by(|later, kept| {
-            let same = later.0.name() == kept.0.name();
-            if same {
-                std::mem::swap(later, kept);
+impl InnerObject {
+    /// The object as a `Value` would hold it: the other keys plus the modelled ones sent.
+    fn into_value(self) -> Value {
+        let InnerObject {
+            id,
+            name,
+            display_name,
+            strategy,
+            mut rest,
+        } = self;
+        for (key, value) in [
+            ("id", id),
+            ("name", name),
+            ("display_name", display_name),
+            ("strategy", strategy),
+        ] {
+            if let Some(value) = value {
+                rest.insert(key.to_owned(), value);
             }
-            same
-        });
-        let mut parts = Parts::default();
-        for (key, value) in pairs {
-            match key {
-                ConnectionKey::Id => parts.out.id = Deserialize::deserialize(value)?,
-                ConnectionKey::Name => parts.out.name = Deserialize::deserialize(value)?,
-                ConnectionKey::DisplayName => {
-                    parts.out.display_name = Deserialize::deserialize(value)?;
-                }
-                ConnectionKey::Strategy => parts.out.strategy = Deserialize::deserialize(value)?,
-                ConnectionKey::Code => parts.code = Some(value),
-                ConnectionKey::Message => parts.message = Some(value),
-                // A nested connection: rare, decoded from its value by the same rule.
-                ConnectionKey::Connection => parts.inner = Some(Inner::Other(value)),
-                ConnectionKey::Other(k) => {
-                    parts.out.extra.insert(k, value);
+        }
+        Value::Object(rest)
+    }
+
+    /// The connection this object describes: what `Connection::deserialize` of its `Value`
+    /// gives, without building that `Value`.
+    ///
+    /// The rule is [`Parts::finish`]'s: a nested `connection` object is unwrapped when no
+    /// modelled field is set; otherwise it, `code` and `message` are kept in `extra`, where
+    /// `rest` already holds them.
+    fn connection(self) -> Result<Connection, serde_json::Error> {
+        /// A modelled field from its value (`Value::String` moves its `String`); absent is `None`.
+        fn field<T: serde::de::DeserializeOwned>(
+            value: Option<Value>,
+        ) -> Result<Option<T>, serde_json::Error> {
+            value.map_or(Ok(None), Deserialize::deserialize)
+        }
+        let InnerObject {
+            id,
+            name,
+            display_name,
+            strategy,
+            mut rest,
+        } = self;
+        // In key order, as a `Value` object is read: the first bad field reported is the same.
+        let display_name = field(display_name)?;
+        let id = field(id)?;
+        let name = field(name)?;
+        let strategy = field(strategy)?;
+        if id.is_none() && name.is_none() && display_name.is_none() && strategy.is_none() {
+            if let Some(Value::Object(_)) = rest.get("connection") {
+                // A nested envelope: rare, decoded from its value by the same rule.
+                if let Some(nested) = rest.remove("connection") {
+                    return Connection::deserialize(nested);
                 }
             }
         }
-        match parts.inner.take() {
-            Some(Inner::Other(v @ Value::Object(_)))
-                if parts.out.id.is_none()
-                    && parts.out.name.is_none()
-                    && parts.out.display_name.is_none()
-                    && parts.out.strategy.is_none() =>
-            {
-                Connection::deserialize(v)
-            }
-            other => {
-                parts.inner = other;
-                parts.finish()
-            }
-        }
+        Ok(Connection {
+            id,
+            name,
+            display_name,
+            strategy,
+            extra: rest,
+        })
     }
 }
 
@@ -248,11 +283,20 @@ impl<'de> Deserialize<'de> for Inner {
                 self,
                 mut map: A,
             ) -> Result<Inner, A::Error> {
-                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                let mut object = InnerObject::default();
                 while let Some(key) = map.next_key::<ConnectionKey>()? {
-                    pairs.push((key, map.next_value::<Value>()?));
+                    let value = map.next_value::<Value>()?;
+                    match key {
+                        ConnectionKey::Id => object.id = Some(value),
+                        ConnectionKey::Name => object.name = Some(value),
+                        ConnectionKey::DisplayName => object.display_name = Some(value),
+                        ConnectionKey::Strategy => object.strategy = Some(value),
+                        other => {
+                            object.rest.insert(other.into_name(), value);
+                        }
+                    }
                 }
-                Ok(Inner::Object(pairs))
+                Ok(Inner::Object(object))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Inner, A::Error> {
                 Value::deserialize(SeqAccessDeserializer::new(seq)).map(Inner::Other)
@@ -529,27 +573,65 @@ mod tests {
         }
     }
 
+    /// Connection texts of every shape the decode tells apart, valid or not.
+    const CASES: &[&str] = &[
+        r#"{"id":"c1","name":"n","display_name":"d","strategy":"oauth2:google","x":[1]}"#,
+        r#"{"code":"OK","message":"Success","connection":{"id":"c1","strategy":"saml:custom","x":{"a":1}}}"#,
+        r#"{"connection":{"code":"inner","id":"c1"},"message":"m"}"#,
+        r#"{"id":"c1","connection":{"id":"c2"},"code":"OK"}"#,
+        r#"{"code":"OK","connection":"not an object"}"#,
+        r#"{"code":"OK","connection":null}"#,
+        r#"{"code":"OK","connection":[1,2.5,"x",true,null,{"id":"c9"}]}"#,
+        r#"{"code":"OK","connection":{"connection":{"id":"deep"},"message":"m"}}"#,
+        r#"{"code":"OK","connection":{"connection":{"id":"deep"},"id":"mid"}}"#,
+        r#"{"connection":{"id":"first","id":"second","name":null}}"#,
+        r#"{"connection":{"id":5,"id":"fine"}}"#,
+        r#"{"connection":{"id":5}}"#,
+        r#"{"connection":{"strategy":"email:password","enabled_applications":[]}}"#,
+        r#"{"connection":{}}"#,
+        r#"{}"#,
+        r#"{"id":null,"connection":{"id":"c1"}}"#,
+        // Duplicates inside the inner object, of known and unknown keys: the last one wins.
+        r#"{"code":"OK","message":"Success","connection":{"id":"a","x":1,"id":"b","x":2,"name":"n","name":null}}"#,
+        r#"{"id":"c1","connection":{"id":"a","id":"b","x":null,"x":[1],"name":null},"code":"OK","message":null}"#,
+        r#"{"connection":{"strategy":5,"strategy":"oauth2:github"}}"#,
+        r#"{"connection":{"strategy":"oauth2:github","strategy":5}}"#,
+        r#"{"connection":{"connection":{"id":"a"},"connection":{"id":"b"}}}"#,
+        r#"{"connection":{"connection":{"id":"a"},"connection":"s"}}"#,
+        r#"{"connection":{"connection":"s","connection":{"id":"b"}}}"#,
+        r#"{"connection":{"code":"a","code":"b","message":1,"message":null}}"#,
+        // Duplicates of the outer `connection` key.
+        r#"{"connection":{"id":"x"},"connection":"later"}"#,
+        r#"{"connection":"earlier","connection":{"id":"x"}}"#,
+        r#"{"id":"flat","connection":{"id":"x"},"connection":{"y":1,"y":2}}"#,
+        // The envelope's code and message inside the connection.
+        r#"{"connection":{"code":"in","message":null,"id":"c"},"code":"OK"}"#,
+        r#"{"connection":{"code":"in"}}"#,
+        r#"{"code":"OK","connection":{"code":"OK","message":"m","connection":{"code":"OK","connection":{"id":"deepest"}}}}"#,
+        r#"{"connection":{"id":"c","connection":5}}"#,
+        r#"{"connection":{"id":null,"connection":{"id":"deep"}}}"#,
+        // Nulls for every known field.
+        r#"{"id":null,"name":null,"display_name":null,"strategy":null,"connection":{"id":"c1"}}"#,
+        r#"{"connection":{"id":null,"name":null,"display_name":null,"strategy":null,"x":null}}"#,
+        r#"{"code":null,"message":null,"connection":null}"#,
+        // Wrong types, escapes, numbers, nesting, whitespace, not a connection at all.
+        r#"{"connection":{"display_name":1,"id":2}}"#,
+        r#"{"name":"flat","connection":{"id":"c","strategy":"nope:nope"}}"#,
+        r#"{"connection":{"\u0069d":"esc","n\u0061me":"m","\u00e9":"\u00e9"}}"#,
+        r#"{"connection":{"n":-1,"f":2.5,"u":18446744073709551615,"e":1e3}}"#,
+        r#"{"connection":{"x":1e400}}"#,
+        r#"{"connection":{"id":"a","enabled_applications":["x"],"options":{"k":{"deep":[null,{}]}}}}"#,
+        r#" { "connection" : { "id" : "a" } , "id" : "b" } "#,
+        r#"{"connection":{"id":"a",}}"#,
+        r#"{"connection":{"id":"a"}"#,
+        r#"[]"#,
+        r#""str""#,
+        r#"null"#,
+    ];
+
     #[test]
     fn streaming_decode_follows_the_value_rule_for_every_shape() {
-        let cases = [
-            r#"{"id":"c1","name":"n","display_name":"d","strategy":"oauth2:google","x":[1]}"#,
-            r#"{"code":"OK","message":"Success","connection":{"id":"c1","strategy":"saml:custom","x":{"a":1}}}"#,
-            r#"{"connection":{"code":"inner","id":"c1"},"message":"m"}"#,
-            r#"{"id":"c1","connection":{"id":"c2"},"code":"OK"}"#,
-            r#"{"code":"OK","connection":"not an object"}"#,
-            r#"{"code":"OK","connection":null}"#,
-            r#"{"code":"OK","connection":[1,2.5,"x",true,null,{"id":"c9"}]}"#,
-            r#"{"code":"OK","connection":{"connection":{"id":"deep"},"message":"m"}}"#,
-            r#"{"code":"OK","connection":{"connection":{"id":"deep"},"id":"mid"}}"#,
-            r#"{"connection":{"id":"first","id":"second","name":null}}"#,
-            r#"{"connection":{"id":5,"id":"fine"}}"#,
-            r#"{"connection":{"id":5}}"#,
-            r#"{"connection":{"strategy":"email:password","enabled_applications":[]}}"#,
-            r#"{"connection":{}}"#,
-            r#"{}"#,
-            r#"{"id":null,"connection":{"id":"c1"}}"#,
-        ];
-        for text in cases {
+        for &text in CASES {
             let value: Value = serde_json::from_str(text).unwrap_or_default();
             let want = reference(&value);
             let streamed = serde_json::from_str::<Connection>(text).ok();
@@ -557,5 +639,141 @@ mod tests {
             assert_eq!(streamed, want, "from_str {text}");
             assert_eq!(from_value, want, "from_value {text}");
         }
+    }
+
+    /// `{..}` as a map, for comparing `extra`.
+    fn map(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_inside_the_envelope_last_wins() -> Result<(), serde_json::Error> {
+        let got: Connection = serde_json::from_str(
+            r#"{"code":"OK","message":"Success","connection":{"id":"first","name":"n","x":1,
+                "id":"second","x":2,"name":null,"strategy":5,"strategy":"oauth2:google"}}"#,
+        )?;
+        assert_eq!(got.id(), Some("second"));
+        assert_eq!(got.name, None, "a later null replaces an earlier name");
+        assert_eq!(
+            got.strategy,
+            Some(Strategy::Google),
+            "only the last strategy is decoded"
+        );
+        assert_eq!(got.extra, map(json!({"x": 2})));
+        Ok(())
+    }
+
+    #[test]
+    fn with_flat_fields_the_inner_connection_is_kept_as_sent() -> Result<(), serde_json::Error> {
+        let inner = r#"{"id":"a","x":null,"id":"b","x":[1],"name":null,"code":"in",
+                        "connection":{"id":"deep","id":"deeper"},"message":null}"#;
+        let got: Connection = serde_json::from_str(&format!(
+            r#"{{"id":"c1","connection":{inner},"code":"OK","message":null}}"#
+        ))?;
+        assert_eq!(got.id(), Some("c1"));
+        let sent: Value = serde_json::from_str(inner)?;
+        assert_eq!(
+            sent,
+            json!({"id": "b", "x": [1], "name": null, "code": "in",
+                   "connection": {"id": "deeper"}, "message": null})
+        );
+        assert_eq!(
+            got.extra,
+            map(json!({"connection": sent, "code": "OK", "message": null}))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn code_and_message_stay_in_extra_unless_the_envelope_is_unwrapped()
+    -> Result<(), serde_json::Error> {
+        // No connection to unwrap: the outer object is the connection.
+        let outer: Connection = serde_json::from_str(r#"{"code":"OK","message":"m","id":"c"}"#)?;
+        assert_eq!(outer.extra, map(json!({"code": "OK", "message": "m"})));
+        // The inner object is the connection: its own code and message are kept, the
+        // envelope's are not.
+        let inner: Connection = serde_json::from_str(
+            r#"{"code":"OK","message":"Success","connection":{"id":"c","code":"in","message":null}}"#,
+        )?;
+        assert_eq!(inner.id(), Some("c"));
+        assert_eq!(inner.extra, map(json!({"code": "in", "message": null})));
+        // An inner object with no field and nothing to unwrap keeps them too.
+        let bare: Connection = serde_json::from_str(r#"{"code":"OK","connection":{"code":"in"}}"#)?;
+        assert_eq!(
+            bare,
+            Connection {
+                extra: map(json!({"code": "in"})),
+                ..Connection::default()
+            }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_connection_that_is_not_an_object_is_kept_in_extra() -> Result<(), serde_json::Error> {
+        for inner in [
+            json!("text"),
+            json!(null),
+            json!([1, {"id": "c9"}]),
+            json!(2.5),
+        ] {
+            let text = format!(r#"{{"code":"OK","connection":{inner}}}"#);
+            let got: Connection = serde_json::from_str(&text)?;
+            assert_eq!(got.id, None, "{text}");
+            assert_eq!(
+                got.extra,
+                map(json!({"code": "OK", "connection": inner})),
+                "{text}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_nested_envelope_is_unwrapped_only_without_flat_fields() -> Result<(), serde_json::Error> {
+        let deep: Connection = serde_json::from_str(
+            r#"{"code":"OK","connection":{"code":"OK","message":"m","connection":{"id":"deep","x":1}}}"#,
+        )?;
+        assert_eq!(deep.id(), Some("deep"));
+        assert_eq!(deep.extra, map(json!({"x": 1})));
+        let mid: Connection = serde_json::from_str(
+            r#"{"code":"OK","connection":{"id":"mid","code":"c","connection":{"id":"deep"}}}"#,
+        )?;
+        assert_eq!(mid.id(), Some("mid"));
+        assert_eq!(
+            mid.extra,
+            map(json!({"code": "c", "connection": {"id": "deep"}}))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn null_known_fields_count_as_absent() -> Result<(), serde_json::Error> {
+        // Null flat fields do not stop the envelope from being unwrapped…
+        let got: Connection = serde_json::from_str(
+            r#"{"id":null,"name":null,"display_name":null,"strategy":null,"connection":{"id":"c1"}}"#,
+        )?;
+        assert_eq!(
+            got,
+            Connection {
+                id: Some("c1".to_owned()),
+                ..Connection::default()
+            }
+        );
+        // …and inside it they decode to `None`, other nulls are kept.
+        let inner: Connection = serde_json::from_str(
+            r#"{"connection":{"id":null,"name":null,"display_name":null,"strategy":null,"x":null}}"#,
+        )?;
+        assert_eq!(
+            inner,
+            Connection {
+                extra: map(json!({"x": null})),
+                ..Connection::default()
+            }
+        );
+        Ok(())
     }
 }
