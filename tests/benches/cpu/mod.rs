@@ -1,25 +1,30 @@
 //! `cargo xtask bench cpu` (or `cargo bench -p idp-tests --bench sdk -- cpu`): the client's CPU
 //! time per call and per listed item, measured the way a service feels it.
 //!
-//! - The server (`bench_server`) runs in its own process, pinned to core 1; each client run is a
-//!   fresh process pinned to core 0 (`taskset`, when it is installed), on a current-thread tokio
+//! - The server (`bench_server`) runs in its own process, pinned to core 1; each client is its
+//!   own process pinned to core 0 (`taskset`, when it is installed), on a current-thread tokio
 //!   runtime, so everything the client process spends is the client's.
 //! - CPU is the client process's user + system time (the sum of its threads' `sum_exec_runtime`
 //!   from `/proc/self/task/*/schedstat`, nanoseconds) over the measured steps, after a warm-up
 //!   that opens the connection.
-//! - Three clients do the same work in the same run, their order rotated per round: idp, a
-//!   hand-written reqwest 0.12 + serde_json client (the reqwest idp is built on, same features)
-//!   and the same hand-written client on reqwest 0.13 (newest, no TLS).
-//! - `--runs` rounds (default 7): median and range per client, and the median of the per-round
-//!   ratios (a round's clients run back to back, so the machine's load mostly cancels).
+//! - Three clients do the same work in the same run: idp, a hand-written reqwest 0.12 +
+//!   serde_json client (the reqwest idp is built on, same features) and the same hand-written
+//!   client on reqwest 0.13 (newest, no TLS). Per work, the three client processes run side by
+//!   side and take turns: a round is one batch of each (`--gets` GETs, or one whole walk), in an
+//!   order rotated per round, the others blocked on their input meanwhile. A round's three batches
+//!   run within milliseconds of each other, so the machine's drift (on a shared 2-core VM, ±30 %
+//!   over seconds) cancels in their ratio.
+//! - `--runs` rounds (default 31): median and range per client, and the median of the per-round
+//!   ratios.
 //! - With valgrind installed: instructions per call and per item (cachegrind, no cache
 //!   simulation), from two runs of different lengths, so start-up cancels out. These do not swing
 //!   with the machine's load and settle differences of a few percent.
-//! - Peak RSS (`VmHWM`) of a 100 000-item Okta walk in pages of 500: `--runs` walks per client,
-//!   median and range.
+//! - Peak RSS (`VmHWM`) of a 100 000-item Okta walk in pages of 500: a fresh process per walk,
+//!   `--runs` walks per client (at most 7), median and range.
 //!
-//! Modes of the bench binary: `cpu [options]` (this orchestration), `cpu-server <total>` and
-//! `cpu-client <impl> <work> <base> <total> <page> <warm> <steps>` (the two processes).
+//! Modes of the bench binary: `cpu [options]` (this orchestration), `cpu-server <total>`,
+//! `cpu-batches <impl> <work> <base> <total> <page> <warm>` (a client taking batches on its
+//! input) and `cpu-client <impl> <work> <base> <total> <page> <warm> <steps>` (one fresh run).
 
 #![allow(clippy::print_stdout)]
 
@@ -135,6 +140,110 @@ fn client(args: &[String]) -> i32 {
     0
 }
 
+/// `cpu-batches <impl> <work> <base> <total> <page> <warm>`: warms up, prints `ready`, then for
+/// each line `N` on its standard input runs `N` steps and prints `cpu_ns=… units=…` for them;
+/// ends when its input closes. Between batches it is blocked on its input and spends nothing.
+fn batches(args: &[String]) -> i32 {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+    let (Some(which), Some(work)) = (Impl::parse(arg(0)), Work::parse(arg(1))) else {
+        eprintln!("cpu-batches: unknown client or work: {args:?}");
+        return 2;
+    };
+    let base = arg(2).to_owned();
+    let num = |i: usize| arg(i).parse::<usize>().unwrap_or(1);
+    let size = Size {
+        total: num(3),
+        page: u32::try_from(num(4)).unwrap_or(200),
+    };
+    let warm = num(5);
+    let rt = current_thread();
+    let client = rt.block_on(async { Client::new(which, work, &base) });
+    rt.block_on(async {
+        for _ in 0..warm {
+            client.step(work, size).await;
+        }
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "ready");
+    let _ = out.flush();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(steps) = line.map(|l| l.trim().parse::<usize>().unwrap_or(0)) else {
+            break;
+        };
+        let (cpu, units) = rt.block_on(async {
+            let start = cpu_ns();
+            let mut units = 0;
+            for _ in 0..steps {
+                units += client.step(work, size).await;
+            }
+            (cpu_ns() - start, units)
+        });
+        let _ = writeln!(out, "cpu_ns={cpu} units={units}");
+        let _ = out.flush();
+    }
+    0
+}
+
+/// A running `cpu-batches` process.
+struct BatchClient {
+    child: Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+    name: &'static str,
+}
+
+impl BatchClient {
+    fn start(server: &Server, pin: bool, which: Impl, work: Work, size: Size, warm: usize) -> Self {
+        let mut child = pinned(0, &exe(), pin)
+            .args([
+                "cpu-batches",
+                which.name(),
+                work.name(),
+                &server.base,
+                &size.total.to_string(),
+                &size.page.to_string(),
+                &warm.to_string(),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn a batch client");
+        let stdin = child.stdin.take().expect("client stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("client stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("client ready");
+        assert_eq!(line.trim(), "ready", "{} {}", which.name(), work.name());
+        BatchClient {
+            child,
+            stdin,
+            stdout,
+            name: which.name(),
+        }
+    }
+
+    /// Runs `steps` steps; the client's CPU per unit, in nanoseconds.
+    fn batch(&mut self, steps: usize) -> f64 {
+        writeln!(self.stdin, "{steps}").expect("send a batch");
+        self.stdin.flush().expect("send a batch");
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("a batch's figures");
+        let field = |name: &str| -> f64 {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("{}: no {name} in {line:?}", self.name))
+        };
+        field("cpu_ns") / field("units").max(1.0)
+    }
+}
+
+impl Drop for BatchClient {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 struct Options {
     runs: usize,
     gets: usize,
@@ -147,8 +256,8 @@ struct Options {
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
         let mut o = Options {
-            runs: 7,
-            gets: 2_000,
+            runs: 31,
+            gets: 400,
             items: 20_000,
             page: 200,
             valgrind: true,
@@ -236,7 +345,6 @@ impl Drop for Server {
 
 /// One client run's figures.
 struct Sample {
-    cpu_ns: u64,
     units: usize,
     rss_kib: u64,
     instructions: Option<u64>,
@@ -298,7 +406,6 @@ impl Run<'_> {
                 .expect("cachegrind's I refs")
         });
         Sample {
-            cpu_ns: field("cpu_ns"),
             units: usize::try_from(field("units")).unwrap_or(0),
             rss_kib: field("peak_rss_kib"),
             instructions,
@@ -360,31 +467,31 @@ fn orchestrate(args: &[String]) -> i32 {
         page: o.page,
     };
     println!(
-        "client CPU: {} rounds; {} GETs per run, lists of {} items in pages of {}; server and client pinned: {}",
+        "client CPU: {} rounds; {} GETs per batch, lists of {} items in pages of {} (one walk per batch); server and client pinned: {}",
         o.runs, o.gets, o.items, o.page, pin
     );
-    // work -> impl -> per-round cost per unit (ns)
+    // work -> impl -> per-round cost per unit (ns). One process per client and work, its batches
+    // interleaved with the other clients' (order rotated per round), so a round's three batches
+    // run within milliseconds of each other and the machine's drift cancels in their ratios.
     let mut cpu: Vec<[Vec<f64>; 3]> = o.works.iter().map(|_| Default::default()).collect();
     {
         let server = Server::start(o.items, pin);
-        let run = Run {
-            server: &server,
-            pin,
-            valgrind: false,
-        };
-        for round in 0..o.runs {
-            for (w, &work) in o.works.iter().enumerate() {
+        for (w, &work) in o.works.iter().enumerate() {
+            let (warm, steps) = match work {
+                Work::Get(_) => (100, o.gets),
+                Work::List(_) => (1, 1),
+            };
+            let mut clients: Vec<BatchClient> = Impl::ALL
+                .iter()
+                .map(|&i| BatchClient::start(&server, pin, i, work, size, warm))
+                .collect();
+            for round in 0..o.runs {
                 for k in 0..3 {
                     let i = (k + round) % 3;
-                    let which = Impl::ALL[i];
-                    let (warm, steps) = match work {
-                        Work::Get(_) => (100, o.gets),
-                        Work::List(_) => (1, 1),
-                    };
-                    let s = run.client(which, work, size, warm, steps);
-                    cpu[w][i].push(s.cpu_ns as f64 / s.units.max(1) as f64);
+                    cpu[w][i].push(clients[i].batch(steps));
                 }
             }
+            clients.clear();
             eprint!(".");
         }
         eprintln!();
@@ -449,7 +556,9 @@ fn orchestrate(args: &[String]) -> i32 {
     // One peak per round and client (order rotated as above): median and range, since one
     // walk's peak moves by a few hundred KiB with allocator and buffer timing.
     let mut peaks: [Vec<f64>; 3] = Default::default();
-    for round in 0..o.runs.max(1) {
+    // A fresh process per walk (a peak is a process's), at most 7 walks per client.
+    let rss_walks = o.runs.clamp(1, 7);
+    for round in 0..rss_walks {
         for k in 0..3 {
             let i = (k + round) % 3;
             let s = run.client(
@@ -481,7 +590,7 @@ fn orchestrate(args: &[String]) -> i32 {
         cell(rss[1]),
         cell(rss[2]),
         rss[0].0 - rss[1].0,
-        o.runs.max(1)
+        rss_walks
     );
     0
 }
@@ -543,6 +652,7 @@ pub(crate) fn main(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("cpu-server") => server(&args[1..]),
         Some("cpu-client") => client(&args[1..]),
+        Some("cpu-batches") => batches(&args[1..]),
         _ => orchestrate(&args[1..]),
     }
 }
