@@ -103,9 +103,29 @@ macro_rules! open_enum {
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s: ::std::borrow::Cow<'de, str> = $crate::__private::serde::Deserialize::deserialize(d)?;
-                Ok($name::from(s.as_ref()))
+                $crate::__private::deserialize_open_enum(d)
             }
         }
     };
+}
+
+/// Decodes an open enum from a string without allocating for a known value: the text is matched
+/// where the deserializer has it (serde's `Cow<str>` would always copy it into a `String` first).
+#[doc(hidden)]
+pub fn deserialize_open_enum<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Text<T>(std::marker::PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Text<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+    d.deserialize_str(Text(std::marker::PhantomData))
 }

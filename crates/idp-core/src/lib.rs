@@ -102,5 +102,6 @@ pub mod http {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::enums::deserialize_open_enum;
     pub use serde;
 }

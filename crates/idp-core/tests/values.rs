@@ -99,6 +99,29 @@ fn an_unknown_enum_value_keeps_its_text_and_shows_it_in_debug() -> TestResult {
 }
 
 #[test]
+fn an_enum_decodes_from_borrowed_escaped_and_owned_text_and_refuses_a_non_string() -> TestResult {
+    // Borrowed from the input, unescaped into serde_json's scratch buffer, and owned (a `Value`
+    // hands over its `String`): all three reach the same value.
+    let borrowed: Status = serde_json::from_str("\"ACTIVE\"")?;
+    let escaped: Status = serde_json::from_str("\"\\u0041CTIVE\"")?;
+    let owned: Status = serde_json::from_value(serde_json::json!("ACTIVE"))?;
+    assert_eq!(borrowed, Status::Active);
+    assert_eq!(escaped, Status::Active);
+    assert_eq!(owned, Status::Active);
+    let unknown: Status = serde_json::from_value(serde_json::json!("NEW"))?;
+    assert_eq!(unknown.as_str(), "NEW");
+    let err = serde_json::from_str::<Status>("1")
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        err.as_deref()
+            .is_some_and(|e| e.contains("expected a string")),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+#[test]
 fn an_error_body_keeps_its_causes_and_error_id() {
     let body = ErrorBody::new(
         Some("E0000001".into()),
