@@ -103,21 +103,53 @@ fn server(args: &[String]) -> i32 {
     0
 }
 
+/// The arguments both client modes start with: `<impl> <work> <base> <total> <page> <warm>`.
+struct ClientArgs {
+    which: Impl,
+    work: Work,
+    base: String,
+    size: Size,
+    warm: usize,
+}
+
+impl ClientArgs {
+    fn parse(mode: &str, args: &[String]) -> Option<ClientArgs> {
+        let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+        let (Some(which), Some(work)) = (Impl::parse(arg(0)), Work::parse(arg(1))) else {
+            eprintln!("{mode}: unknown client or work: {args:?}");
+            return None;
+        };
+        let num = |i: usize| arg(i).parse::<usize>().unwrap_or(1);
+        Some(ClientArgs {
+            which,
+            work,
+            base: arg(2).to_owned(),
+            size: Size {
+                total: num(3),
+                page: u32::try_from(num(4)).unwrap_or(200),
+            },
+            warm: num(5),
+        })
+    }
+}
+
 /// `cpu-client <impl> <work> <base> <total> <page> <warm> <steps>`: prints
 /// `cpu_ns=… units=… peak_rss_kib=… threads=…` for the measured steps.
 fn client(args: &[String]) -> i32 {
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
-    let (Some(which), Some(work)) = (Impl::parse(arg(0)), Work::parse(arg(1))) else {
-        eprintln!("cpu-client: unknown client or work: {args:?}");
+    let Some(ClientArgs {
+        which,
+        work,
+        base,
+        size,
+        warm,
+    }) = ClientArgs::parse("cpu-client", args)
+    else {
         return 2;
     };
-    let base = arg(2).to_owned();
-    let num = |i: usize| arg(i).parse::<usize>().unwrap_or(1);
-    let size = Size {
-        total: num(3),
-        page: u32::try_from(num(4)).unwrap_or(200),
-    };
-    let (warm, steps) = (num(5), num(6));
+    let steps = args
+        .get(6)
+        .and_then(|a| a.parse::<usize>().ok())
+        .unwrap_or(1);
     let rt = current_thread();
     let client = rt.block_on(async { Client::new(which, work, &base) });
     let (cpu, units) = rt.block_on(async {
@@ -145,18 +177,16 @@ fn client(args: &[String]) -> i32 {
 /// each line `N` on its standard input runs `N` steps and prints `cpu_ns=… units=…` for them;
 /// ends when its input closes. Between batches it is blocked on its input and spends nothing.
 fn batches(args: &[String]) -> i32 {
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
-    let (Some(which), Some(work)) = (Impl::parse(arg(0)), Work::parse(arg(1))) else {
-        eprintln!("cpu-batches: unknown client or work: {args:?}");
+    let Some(ClientArgs {
+        which,
+        work,
+        base,
+        size,
+        warm,
+    }) = ClientArgs::parse("cpu-batches", args)
+    else {
         return 2;
     };
-    let base = arg(2).to_owned();
-    let num = |i: usize| arg(i).parse::<usize>().unwrap_or(1);
-    let size = Size {
-        total: num(3),
-        page: u32::try_from(num(4)).unwrap_or(200),
-    };
-    let warm = num(5);
     let rt = current_thread();
     let client = rt.block_on(async { Client::new(which, work, &base) });
     rt.block_on(async {
